@@ -1,0 +1,49 @@
+from django.contrib import admin
+
+from . import services
+from .models import Department, Membership
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "parent", "order", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "short_name"]
+    list_editable = ["order"]
+    autocomplete_fields = ["parent"]
+
+    def save_model(self, request, obj, form, change):
+        # Creation and renames go through the service, which keeps the permission group in sync.
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        if change:
+            services.department_update(department=obj, **fields)
+        else:
+            created = services.department_create(
+                name=obj.name, short_name=obj.short_name, kind=obj.kind,
+                parent=obj.parent, order=obj.order,
+            )
+            obj.pk, obj.group = created.pk, created.group
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "department", "role"]
+    list_filter = ["role", "department"]
+    search_fields = ["user__username", "user__first_name", "department__name"]
+    autocomplete_fields = ["user", "department"]
+
+    def save_model(self, request, obj, form, change):
+        services.membership_set(user=obj.user, department=obj.department, role=obj.role)
+
+    def delete_model(self, request, obj):
+        services.membership_remove(membership=obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            services.membership_remove(membership=membership)

@@ -1,0 +1,18 @@
+from django.utils.functional import SimpleLazyObject
+
+from .roles import BUREAU_ROLES, roles_of
+from .selectors import memberships_of
+
+
+def current_membership(request):
+    """The signed-in user's departments and roles for the page header, queried only if shown."""
+    user = request.user
+
+    def describe():
+        memberships = list(memberships_of(user))
+        return {
+            "memberships": memberships,
+            "roles": [BUREAU_ROLES[name] for name in sorted(roles_of(user))],
+        }
+
+    return {"current_identity": SimpleLazyObject(describe)}

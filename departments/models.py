@@ -1,0 +1,87 @@
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    """An office or unit that leads or cooperates on tasks (科室/单位)."""
+
+    class Kind(models.TextChoices):
+        BUREAU_OFFICE = "office", _("Bureau office")
+        AFFILIATED_UNIT = "affiliated", _("Directly affiliated unit")
+        COUNTY_BUREAU = "county", _("County bureau")
+        SCHOOL = "school", _("School")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.BUREAU_OFFICE
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    # Object permissions are granted to this group, so membership changes need no re-grants.
+    group = models.OneToOneField(
+        Group,
+        verbose_name=_("permission group"),
+        on_delete=models.PROTECT,
+        related_name="department",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+class Membership(models.Model):
+    """A user's place in a department: staff draft and report, heads also submit."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        HEAD = "head", _("Head")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=Role.choices, default=Role.STAFF
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["department__order", "-role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "department"], name="unique_membership_per_department"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.department} · {self.get_role_display()}"

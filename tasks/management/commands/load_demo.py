@@ -1,0 +1,241 @@
+"""Load the Siping 2021 plan with demo offices, people, assignments and reports.
+
+For demonstration only: the accounts share one password (DEMO_PASSWORD, default below) that
+must never be used for real data. Running it again changes and duplicates nothing.
+"""
+
+import calendar
+import datetime
+import json
+import os
+import random
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from departments import roles
+from departments.models import Department, Membership
+from departments.services import department_get_or_create, ensure_bureau_role_groups, membership_set
+from tasks import services
+from tasks.models import Plan, ProgressReport, Task
+
+DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Siping@2021")
+PLAN_YEAR = 2021
+# The demo shows the plan as it stood in late October 2021: reports up to October.
+LAST_REPORTED_MONTH = 10
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+DEPARTMENT_CODES = {
+    "办公室": "bgs",
+    "组织人事科": "zzrs",
+    "机关党委": "jgdw",
+    "发展规划科": "fzgh",
+    "基础教育科": "jcjy",
+    "职业教育与成人教育科": "zcjy",
+    "督导室": "dds",
+    "教研室": "jys",
+    "计划财务科": "jhcw",
+    "学生资助管理中心": "xszz",
+    "招生考试中心": "zsks",
+    "安全稳定办公室": "aqwd",
+    "法规科": "fgk",
+    "语言文字工作办公室": "yywz",
+    "教师工作科": "jsgz",
+    "体育卫生与艺术教育科": "twy",
+    "德育科": "dyk",
+    "民办教育管理科": "mbjy",
+    "教育信息化中心": "xxh",
+    "宣传科": "xck",
+}
+LEADER_ACCOUNTS = {
+    "王建国": "leader",
+    "李红梅": "leader2",
+    "张志强": "leader3",
+    "刘海涛": "leader4",
+    "陈淑芬": "leader5",
+}
+SURNAMES = "赵钱孙周吴郑冯褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜"
+GIVEN_NAMES = ["丽", "伟", "静", "敏", "磊", "洋", "艳", "军", "杰", "涛", "明", "超", "霞", "鹏", "晶"]
+# Tasks whose demo story is "running late": one milestone before October is left undone.
+LATE_TASKS = {6, 13, 22, 27, 32}
+MONTH_TEN_STATES = [
+    ProgressReport.State.ACCEPTED,
+    ProgressReport.State.SUBMITTED,
+    ProgressReport.State.RETURNED,
+    ProgressReport.State.DRAFT,
+    None,  # not reported yet
+]
+
+
+def month_end(month):
+    return datetime.date(PLAN_YEAR, month, calendar.monthrange(PLAN_YEAR, month)[1])
+
+
+class Command(BaseCommand):
+    help = "Load the 2021 plan and demo accounts, departments, milestones and reports (idempotent)."
+
+    def handle(self, *args, **options):
+        data = json.loads(
+            (settings.BASE_DIR / "fixtures" / "demo_assignments.json").read_text(encoding="utf-8")
+        )
+        with transaction.atomic():
+            if not Plan.objects.filter(year=PLAN_YEAR).exists():
+                call_command("loaddata", "plan_siping_2021", verbosity=0)
+            ensure_bureau_role_groups()
+            departments = self._departments(data["departments"])
+            accounts = self._accounts(departments)
+            plan = Plan.objects.get(year=PLAN_YEAR)
+            for task in plan.tasks.order_by("number"):
+                self._task(task, data["tasks"][str(task.number)], departments, accounts)
+        self._print_logins(departments)
+
+    def _departments(self, rows):
+        departments = {}
+        for row in rows:
+            department, _ = department_get_or_create(
+                name=row["name"], short_name=row["short_name"], order=row["order"]
+            )
+            departments[row["name"]] = department
+        return departments
+
+    def _user(self, username, full_name, *groups, superuser=False):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": full_name, "is_staff": superuser, "is_superuser": superuser},
+        )
+        if created:
+            # One hash serves every demo account: they share the demo password by design.
+            if not hasattr(self, "_password_hash"):
+                self._password_hash = make_password(DEMO_PASSWORD)
+            user.password = self._password_hash
+            user.save(update_fields=["password"])
+        for name in groups:
+            user.groups.add(Group.objects.get(name=name))
+        return user
+
+    def _accounts(self, departments):
+        names = random.Random(2021)
+        accounts = {
+            "admin": self._user("admin", "系统管理员", roles.ADMINISTRATOR, superuser=True),
+            "supervisor": self._user("supervisor", "督查室 孙晓梅", roles.SUPERVISOR),
+        }
+        membership_set(
+            user=accounts["supervisor"], department=departments["办公室"],
+            role=Membership.Role.STAFF,
+        )
+        for full_name, username in LEADER_ACCOUNTS.items():
+            accounts[full_name] = self._user(username, full_name, roles.LEADER)
+        for department_name, code in DEPARTMENT_CODES.items():
+            department = departments[department_name]
+            for role in (Membership.Role.HEAD, Membership.Role.STAFF):
+                full_name = names.choice(SURNAMES) + "".join(names.sample(GIVEN_NAMES, 2))
+                user = self._user(f"{code}_{role}", full_name)
+                membership_set(user=user, department=department, role=role)
+                accounts[(department_name, role)] = user
+        return accounts
+
+    def _task(self, task, row, departments, accounts):
+        admin = accounts["admin"]
+        lead = departments[row["lead"]]
+        cooperating = [departments[name] for name in row["cooperating"]]
+        if task.lead_department_id != lead.pk or set(task.cooperating_departments.all()) != set(
+            cooperating
+        ):
+            services.task_assign_departments(
+                task=task, lead=lead, cooperating=cooperating, actor=admin
+            )
+        deadline = datetime.date.fromisoformat(row["deadline"]) if row["deadline"] else None
+        leader = accounts[row["responsible_leader"]]
+        if (task.deadline, task.deadline_text, task.responsible_leader_id, task.responsible_person) != (
+            deadline, row["deadline_text"], leader.pk, row["responsible_person"]
+        ):
+            services.task_set_schedule(
+                task=task, deadline=deadline, deadline_text=row["deadline_text"], actor=admin,
+                responsible_leader=leader, responsible_person=row["responsible_person"],
+            )
+        if task.milestones.exists():
+            return
+        self._milestones_and_reports(task, row, accounts)
+
+    def _milestones_and_reports(self, task, row, accounts):
+        rng = random.Random(task.number)
+        head = accounts[(task.lead_department.name, Membership.Role.HEAD)]
+        staff = accounts[(task.lead_department.name, Membership.Role.STAFF)]
+        supervisor = accounts["supervisor"]
+        as_of = month_end(LAST_REPORTED_MONTH)
+        completed_on = task.deadline if task.deadline and task.deadline < as_of else None
+        for index, item in enumerate(row["milestones"]):
+            due = datetime.date.fromisoformat(item["due"])
+            milestone = services.milestone_create(
+                task=task, title=item["title"], due_date=due, actor=staff,
+                evidence_required=index == len(row["milestones"]) - 1,
+            )
+            late = task.number in LATE_TASKS and index == 0
+            if due <= as_of and not late:
+                done_on = due - datetime.timedelta(days=rng.randint(0, 10))
+                services.milestone_mark_done(milestone=milestone, done_on=done_on, actor=staff)
+        last_month = completed_on.month if completed_on else LAST_REPORTED_MONTH
+        pace = 9 if task.number not in LATE_TASKS else 5
+        for month in range(1, last_month + 1):
+            percent = min(100, month * pace + rng.randint(0, 4))
+            if completed_on and month == last_month:
+                percent = 100
+            final_state = ProgressReport.State.ACCEPTED
+            if month == LAST_REPORTED_MONTH:
+                final_state = MONTH_TEN_STATES[task.number % len(MONTH_TEN_STATES)]
+                if final_state is None:
+                    continue
+            self._report(task, task.lead_department, month, percent, final_state, staff, head, supervisor, rng)
+            if month % 3 == 0:
+                for department in task.cooperating_departments.all()[:1]:
+                    helper = accounts[(department.name, Membership.Role.HEAD)]
+                    self._report(task, department, month, percent, ProgressReport.State.ACCEPTED,
+                                 helper, helper, supervisor, rng)
+        if completed_on:
+            task.refresh_from_db()
+            services.task_complete(task=task, completed_on=completed_on, actor=supervisor)
+
+    def _report(self, task, department, month, percent, final_state, author, head, supervisor, rng):
+        milestone_titles = [m.title for m in task.milestones.all() if m.due_date.month == month]
+        progress = (
+            f"{month}月，{department.display_name}围绕“{task.title}”推进工作："
+            + ("已" + "，".join(milestone_titles) + "。" if milestone_titles else "按计划推进各项措施，召开专题会议部署落实。")
+        )
+        problems = rng.choice(["", "", "部分县（市）区工作进度不平衡。", "经费保障有待进一步落实。"])
+        report = services.report_save_draft(
+            task=task, department=department, month=datetime.date(PLAN_YEAR, month, 1),
+            author=author, progress=progress, percent=percent, problems=problems,
+            next_steps="继续抓好落实，加强督促指导。",
+        )
+        if final_state == ProgressReport.State.DRAFT:
+            return
+        submitted = datetime.datetime(PLAN_YEAR, month, min(22, month_end(month).day), 16, 30, tzinfo=SHANGHAI)
+        services.report_submit(report=report, actor=head)
+        if final_state == ProgressReport.State.ACCEPTED:
+            services.report_accept(report=report, actor=supervisor)
+        elif final_state == ProgressReport.State.RETURNED:
+            services.report_return(
+                report=report, actor=supervisor,
+                note="请补充本月具体工作成效和量化数据，并上传佐证材料。",
+            )
+        reviewed = submitted + datetime.timedelta(days=2) if final_state != ProgressReport.State.SUBMITTED else None
+        # Demo timestamps tell the 2021 story instead of the day the demo was loaded.
+        ProgressReport.objects.filter(pk=report.pk).update(submitted_at=submitted, reviewed_at=reviewed)
+
+    def _print_logins(self, departments):
+        write = self.stdout.write
+        write("")
+        write("演示账号（仅用于演示数据，密码均为 %s）/ Demo logins, demo data only:" % DEMO_PASSWORD)
+        write("  admin        系统管理员 / administrator (Django admin)")
+        write("  supervisor   督查室 / supervision office")
+        write("  leader       局领导 王建国 / bureau leader (also leader2 … leader5)")
+        for name, code in DEPARTMENT_CODES.items():
+            write(f"  {code + '_head':<12} {code + '_staff':<13} {name}")
+        write("")
