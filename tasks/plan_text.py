@@ -129,6 +129,11 @@ def _paragraphs(text, warnings):
     return _join_page_breaks(paragraphs)
 
 
+def _is_title_line(text):
+    """A short line without sentence punctuation, such as the document's title."""
+    return len(text) <= 30 and not re.search(r"[，。；：,;]", text)
+
+
 def _join_page_breaks(paragraphs):
     """Join a paragraph that stops mid-sentence to the next one, unless that one is a heading."""
     joined = []
@@ -138,6 +143,7 @@ def _join_page_breaks(paragraphs):
             previous is not None
             and previous.text[-1] not in SENTENCE_ENDINGS
             and not _is_section_heading(previous.text)
+            and not _is_title_line(previous.text)
             and not _is_heading(paragraph.text)
         ):
             previous.text += paragraph.text
@@ -188,11 +194,14 @@ def _differences(text, converted):
 def _task_from_paragraph(paragraph, running_number, warnings):
     normalised = _normalise_for_matching(paragraph.text)
     match = TASK_HEADING.match(normalised)
-    # NFKC keeps the length of these ASCII/CJK texts, so the match end maps back onto the original.
-    body = paragraph.text[match.end() :] if len(normalised) == len(paragraph.text) else normalised[match.end() :]
+    # NFKC maps full-width digits and punctuation one character to one, so the match's offsets
+    # point into the original text too; otherwise fall back to the normalised text.
+    source = paragraph.text if len(normalised) == len(paragraph.text) else normalised
+    body = source[match.end() :]
     printed = match.group("arabic") or match.group("paren")
     printed_number = int(printed) if printed.isdigit() else from_chinese(printed)
-    label = "" if printed_number == running_number else match.group("label").strip()
+    printed_label = source[match.start("label") : match.end("label")].strip()
+    label = "" if printed_number == running_number else printed_label
     lead, cooperating = "", []
     owner = OWNER_NOTE.search(body)
     if owner:

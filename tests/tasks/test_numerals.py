@@ -1,0 +1,18 @@
+import pytest
+
+from tasks.numerals import from_chinese, to_chinese
+
+
+@pytest.mark.parametrize(
+    "number, text",
+    [(1, "一"), (7, "七"), (10, "十"), (11, "十一"), (20, "二十"), (35, "三十五"), (99, "九十九")],
+)
+def test_round_trip(number, text):
+    assert to_chinese(number) == text
+    assert from_chinese(text) == number
+
+
+@pytest.mark.parametrize("text", ["", "零", "一一", "十十", "百", "a"])
+def test_rejects_what_is_not_a_numeral(text):
+    with pytest.raises(ValueError):
+        from_chinese(text)

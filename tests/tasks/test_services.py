@@ -1,0 +1,90 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from guardian.shortcuts import get_perms
+
+from tasks import services
+from tasks.models import ProgressReport, Task
+
+from ..factories import TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_assigning_departments_moves_object_permissions(
+    lead_department, cooperating_department, unrelated_department, supervisor_user
+):
+    task = TaskFactory()
+    services.task_assign_departments(
+        task=task, lead=lead_department, cooperating=[cooperating_department], actor=supervisor_user
+    )
+    assert set(get_perms(lead_department.group, task)) == {"change_task", "report_task"}
+    assert get_perms(cooperating_department.group, task) == ["report_task"]
+
+    services.task_assign_departments(
+        task=task, lead=unrelated_department, cooperating=[lead_department], actor=supervisor_user
+    )
+    assert set(get_perms(unrelated_department.group, task)) == {"change_task", "report_task"}
+    assert get_perms(lead_department.group, task) == ["report_task"]
+    assert get_perms(cooperating_department.group, task) == []
+    assert list(task.cooperating_departments.all()) == [lead_department]
+
+
+def test_assignment_is_recorded_in_history_with_the_actor(task, supervisor_user, unrelated_department):
+    services.task_assign_departments(
+        task=task, lead=unrelated_department, cooperating=[], actor=supervisor_user
+    )
+    latest = task.history.first()
+    assert latest.history_user == supervisor_user
+    assert latest.lead_department_id == unrelated_department.pk
+    assert task.history.filter(lead_department_id=task.lead_department_id).exists()
+
+
+def test_a_stale_edit_is_refused_and_changes_nothing(task, supervisor_user):
+    first = Task.objects.get(pk=task.pk)
+    second = Task.objects.get(pk=task.pk)
+    services.task_set_schedule(
+        task=first, deadline=datetime.date(2021, 6, 30), deadline_text="上半年", actor=supervisor_user
+    )
+    with pytest.raises(services.StaleEditError):
+        services.task_set_schedule(
+            task=second, deadline=datetime.date(2021, 9, 30), deadline_text="三季度", actor=supervisor_user
+        )
+    task.refresh_from_db()
+    assert (task.deadline_text, task.version) == ("上半年", first.version)
+
+
+def test_report_life_cycle(task, lead_staff, lead_head, supervisor_user):
+    report = services.report_save_draft(
+        task=task, department=task.lead_department, month=datetime.date(2021, 5, 17),
+        author=lead_staff, progress="完成调研。", percent=40,
+    )
+    assert (report.month, report.state) == (datetime.date(2021, 5, 1), ProgressReport.State.DRAFT)
+    services.report_submit(report=report, actor=lead_head)
+    with pytest.raises(ValidationError):
+        services.report_return(report=report, actor=supervisor_user, note="  ")
+    services.report_return(report=report, actor=supervisor_user, note="请补充数据。")
+    report = services.report_save_draft(
+        task=task, department=task.lead_department, month=datetime.date(2021, 5, 1),
+        author=lead_staff, progress="完成调研，形成报告。", percent=45,
+    )
+    assert report.state == ProgressReport.State.RETURNED
+    services.report_submit(report=report, actor=lead_head)
+    services.report_accept(report=report, actor=supervisor_user)
+    task.refresh_from_db()
+    assert task.percent_complete == 45
+    with pytest.raises(ValidationError):
+        services.report_save_draft(
+            task=task, department=task.lead_department, month=datetime.date(2021, 5, 1),
+            author=lead_staff, progress="改写", percent=10,
+        )
+    assert ProgressReport.objects.get(pk=report.pk).progress == "完成调研，形成报告。"
+
+
+def test_milestone_after_deadline_is_refused(task, lead_staff):
+    with pytest.raises(ValidationError):
+        services.milestone_create(
+            task=task, title="太晚", due_date=datetime.date(2022, 1, 5), actor=lead_staff
+        )
+    assert not task.milestones.exists()

@@ -1,0 +1,94 @@
+import pytest
+from django.urls import reverse
+
+from tasks.models import Plan
+
+from ..factories import PlanFactory, TaskFactory, UserFactory, supervisor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan_task(task):
+    return task
+
+
+def page_urls(task):
+    return [
+        reverse("home"),
+        reverse("tasks:plan_detail", kwargs={"year": task.plan.year}),
+        reverse("tasks:task_detail", kwargs={"year": task.plan.year, "number": task.number}),
+    ]
+
+
+def test_anonymous_visitors_are_sent_to_login(client, task):
+    for url in page_urls(task):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+def test_pages_answer_for_a_member_in_chinese(client, task, unrelated_staff):
+    client.force_login(unrelated_staff)
+    home = client.get(reverse("home"))
+    assert home.status_code == 302 and home["Location"] == page_urls(task)[1]
+    plan_page = client.get(page_urls(task)[1])
+    assert plan_page.status_code == 200
+    assert task.title in plan_page.content.decode()
+    assert "牵头单位" in plan_page.content.decode()
+    task_page = client.get(page_urls(task)[2])
+    assert task_page.status_code == 200
+    body = task_page.content.decode()
+    assert task.content in body and "基础教育科" in body and "督导室" in body
+
+
+def test_draft_plans_are_hidden_from_members_but_not_from_the_supervision_office(client, unrelated_staff):
+    draft_task = TaskFactory(section__plan=PlanFactory(status=Plan.Status.DRAFT))
+    urls = page_urls(draft_task)[1:]
+    client.force_login(unrelated_staff)
+    assert [client.get(url).status_code for url in urls] == [404, 404]
+    client.force_login(supervisor())
+    assert [client.get(url).status_code for url in urls] == [200, 200]
+
+
+def test_missing_task_is_404(client, task):
+    client.force_login(UserFactory())
+    response = client.get(reverse("tasks:task_detail", kwargs={"year": task.plan.year, "number": 999}))
+    assert response.status_code == 404
+
+
+def test_home_without_a_plan_explains_itself(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("home"))
+    assert response.status_code == 200 and "暂无工作要点" in response.content.decode()
+
+
+def test_language_switch_shows_english_and_back(client, task):
+    client.force_login(UserFactory())
+    url = page_urls(task)[1]
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    assert "Lead department" in client.get(url).content.decode()
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": url})
+    assert "牵头单位" in client.get(url).content.decode()
+
+
+def test_chinese_is_the_default_whatever_the_browser_asks(client, task):
+    client.force_login(UserFactory())
+    response = client.get(page_urls(task)[1], HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "牵头单位" in response.content.decode()
+
+
+def test_plan_page_query_count_does_not_grow_with_tasks(client, task, django_assert_max_num_queries):
+    for _ in range(30):
+        TaskFactory(section=task.section)
+    client.force_login(UserFactory())
+    with django_assert_max_num_queries(12):
+        assert client.get(page_urls(task)[1]).status_code == 200
+
+
+def test_admin_lists_every_model(admin_client):
+    for name in ["tasks/plan", "tasks/section", "tasks/task", "tasks/milestone",
+                 "tasks/progressreport", "tasks/evidence", "departments/department",
+                 "departments/membership"]:
+        assert admin_client.get(f"/admin/{name}/").status_code == 200, name
+    assert admin_client.get("/admin/tasks/task/?q=督导").status_code == 200
