@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_htmx",
+    "template_partials",
     "import_export",
     "django_celery_beat",
     "departments",
@@ -78,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "departments.context_processors.current_membership",
+                "tasks.context_processors.navigation",
             ],
         },
     },
@@ -201,3 +203,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Reporting workflow
+
+# Staff draft their office's reports; heads submit them unless this lets staff submit directly.
+STAFF_MAY_SUBMIT_REPORTS = env.bool("STAFF_MAY_SUBMIT_REPORTS", default=False)
+EVIDENCE_ALLOWED_TYPES = env.list(
+    "EVIDENCE_ALLOWED_TYPES", default=["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "jpg", "png"]
+)
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+EVIDENCE_MAX_FILES = env.int("EVIDENCE_MAX_FILES", default=10)
+# Above Django's own limit a request is refused before our friendlier message can be shown.
+DATA_UPLOAD_MAX_NUMBER_FILES = EVIDENCE_MAX_FILES * 3
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# The status engine (tasks/status.py): thresholds in percentage points and days.
+STATUS_LATE_POINTS = env.int("STATUS_LATE_POINTS", default=30)
+STATUS_WARNING_POINTS = env.int("STATUS_WARNING_POINTS", default=10)
+STATUS_AHEAD_POINTS = env.int("STATUS_AHEAD_POINTS", default=10)
+STATUS_WARNING_DAYS = env.int("STATUS_WARNING_DAYS", default=7)
+# Monthly reports are due by this day of the month.
+REPORTING_DAY = env.int("REPORTING_DAY", default=25)

@@ -4,11 +4,13 @@ Object permissions are granted to a department's auth group, so a person joining
 office needs no re-grant. Each object check has its queryset twin; tests check that they agree.
 """
 
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from django.conf import settings
+from guardian.shortcuts import assign_perm, get_group_perms, get_objects_for_user, remove_perm
 
+from departments.models import Membership
 from departments.roles import is_leader, is_supervisor
 
-from .models import Task
+from .models import ProgressReport, Task, TaskRequest
 
 CHANGE = "tasks.change_task"
 REPORT = "tasks.report_task"
@@ -28,20 +30,85 @@ def revoke_task_from_department(task, department):
         remove_perm(permission, department.group, task)
 
 
+def _memberships(user):
+    if not hasattr(user, "_active_memberships"):
+        user._active_memberships = list(
+            Membership.objects.filter(user=user, department__is_active=True).select_related(
+                "department__group"
+            )
+        )
+    return user._active_memberships
+
+
+def reporting_memberships(user, task):
+    """The user's memberships in departments that may report on the task, lead first."""
+    if not user.is_authenticated:
+        return []
+    found = [
+        membership
+        for membership in _memberships(user)
+        if "report_task" in get_group_perms(membership.department.group, task)
+    ]
+    return sorted(found, key=lambda m: m.department_id != task.lead_department_id)
+
+
+def can_read_everything(user):
+    return is_supervisor(user) or is_leader(user)
+
+
 def can_change_task(user, task):
-    return is_supervisor(user) or user.has_perm(CHANGE, task)
+    return user.is_authenticated and (is_supervisor(user) or user.has_perm(CHANGE, task))
+
+
+def can_edit_milestones(user, task):
+    return can_change_task(user, task) and task.state != Task.State.COMPLETED
 
 
 def can_report_on_task(user, task):
     return user.is_authenticated and user.has_perm(REPORT, task)
 
 
+def can_edit_report(user, report):
+    return report.state in (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED) and any(
+        m.department_id == report.department_id for m in reporting_memberships(user, report.task)
+    )
+
+
+def can_submit_report(user, report):
+    return report.state in (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED) and any(
+        m.department_id == report.department_id
+        and (m.role == Membership.Role.HEAD or settings.STAFF_MAY_SUBMIT_REPORTS)
+        for m in reporting_memberships(user, report.task)
+    )
+
+
+def can_see_report(user, report):
+    """Drafts stay inside their department; everything submitted is visible to every reader."""
+    if report.state != ProgressReport.State.DRAFT:
+        return True
+    return any(m.department_id == report.department_id for m in _memberships(user))
+
+
 def can_review_reports(user):
     return is_supervisor(user)
 
 
-def can_read_everything(user):
-    return is_supervisor(user) or is_leader(user)
+def can_see_evidence(user, task):
+    return can_read_everything(user) or can_report_on_task(user, task)
+
+
+def can_request_for_task(user, task):
+    """Completion and extension requests come from the lead department."""
+    return (
+        task.state == Task.State.IN_PROGRESS
+        and task.lead_department_id is not None
+        and any(m.department_id == task.lead_department_id for m in _memberships(user))
+        and user.has_perm(CHANGE, task)
+    )
+
+
+def can_decide_requests(user):
+    return is_supervisor(user)
 
 
 def tasks_reportable_by(user):
@@ -56,3 +123,15 @@ def tasks_changeable_by(user):
     return get_objects_for_user(
         user, CHANGE, klass=Task, accept_global_perms=False, with_superuser=False
     )
+
+
+def reports_reviewable_by(user):
+    if not can_review_reports(user):
+        return ProgressReport.objects.none()
+    return ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED)
+
+
+def requests_decidable_by(user):
+    if not can_decide_requests(user):
+        return TaskRequest.objects.none()
+    return TaskRequest.objects.filter(state=TaskRequest.State.PENDING)

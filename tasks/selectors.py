@@ -1,11 +1,14 @@
 """User-scoped reads of plans and tasks; views never build their own permission filters."""
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch
 from django.http import Http404
 
+from departments.models import Membership
 from departments.roles import is_administrator, is_supervisor
 
-from .models import Milestone, Plan, ProgressReport, Task
+from .models import Evidence, Milestone, Notification, Plan, ProgressReport, Task, TaskRequest
 
 
 def plans_visible_to(user):
@@ -51,13 +54,186 @@ def task_for_viewer(user, *, year, number):
             Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
             Prefetch(
                 "reports",
-                queryset=ProgressReport.objects.select_related("department", "author")
-                .exclude(state=ProgressReport.State.DRAFT)
+                queryset=ProgressReport.objects.select_related("department", "author", "reviewer")
+                .prefetch_related("evidence")
                 .order_by("-month", "department__order"),
             ),
+            Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by", "report", "milestone")),
         )
     )
     try:
         return queryset.get(plan__year=year, number=number)
     except Task.DoesNotExist:
         raise Http404("No such task")
+
+
+def reports_shown_on_task_page(user, task):
+    """Submitted reports for everyone; drafts only to their own department."""
+    from .permissions import can_see_report
+
+    return [report for report in task.reports.all() if can_see_report(user, report)]
+
+
+def my_task_rows(user, *, plan, month, on, section=None, role=None, report_state=None):
+    """The tasks the user's departments lead or co-own, with what the my-tasks page shows."""
+    from .permissions import tasks_reportable_by
+    from .status import statuses_for
+
+    my_departments = set(
+        Membership.objects.filter(user=user, department__is_active=True).values_list(
+            "department_id", flat=True
+        )
+    )
+    tasks = (
+        tasks_reportable_by(user)
+        .filter(plan=plan)
+        .select_related("section", "lead_department")
+        .prefetch_related(
+            "cooperating_departments",
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.filter(done_on=None).order_by("due_date", "id"),
+                to_attr="open_milestones",
+            )
+        )
+        .order_by("number")
+    )
+    if section:
+        tasks = tasks.filter(section__number=section)
+    tasks = list(tasks)
+    reports = {
+        (report.task_id, report.department_id): report
+        for report in ProgressReport.objects.filter(
+            task__in=tasks, month=month, department_id__in=my_departments
+        )
+    }
+    statuses = statuses_for(tasks, on=on)
+    rows = []
+    for task in tasks:
+        is_lead = task.lead_department_id in my_departments
+        department_id = task.lead_department_id if is_lead else next(
+            (d.pk for d in task.cooperating_departments.all() if d.pk in my_departments), None
+        )
+        report = reports.get((task.pk, department_id))
+        state = report.state if report else MyReportState.MISSING
+        row = MyTaskRow(
+            task=task,
+            role=MyTaskRole.LEAD if is_lead else MyTaskRole.COOPERATING,
+            status=statuses[task.pk],
+            next_milestone=task.open_milestones[0] if task.open_milestones else None,
+            report=report,
+            report_state=state,
+            department_id=department_id,
+        )
+        if role and row.role != role:
+            continue
+        if report_state and row.report_state != report_state:
+            continue
+        rows.append(row)
+    return rows
+
+
+class MyTaskRole:
+    LEAD = "lead"
+    COOPERATING = "cooperating"
+
+
+class MyReportState:
+    MISSING = "missing"
+
+
+@dataclass
+class MyTaskRow:
+    task: Task
+    role: str
+    status: object
+    next_milestone: Milestone | None
+    report: ProgressReport | None
+    report_state: str
+    department_id: int | None
+
+    @property
+    def needs_action(self):
+        return self.task.state == Task.State.IN_PROGRESS and self.report_state in (
+            MyReportState.MISSING, ProgressReport.State.DRAFT, ProgressReport.State.RETURNED,
+        )
+
+
+def review_queue(user):
+    from .permissions import reports_reviewable_by
+
+    return (
+        reports_reviewable_by(user)
+        .select_related("task__plan", "task__lead_department", "department", "author")
+        .order_by("submitted_at", "id")
+    )
+
+
+def pending_requests(user):
+    from .permissions import requests_decidable_by
+
+    return (
+        requests_decidable_by(user)
+        .select_related("task__plan", "task__lead_department", "requested_by")
+        .prefetch_related("evidence")
+        .order_by("requested_at")
+    )
+
+
+def task_requests(task):
+    return task.requests.select_related("requested_by", "decided_by").prefetch_related("evidence")
+
+
+def _object_for(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except queryset.model.DoesNotExist:
+        raise Http404
+
+
+def milestone_for_viewer(user, pk):
+    return _object_for(
+        Milestone.objects.filter(task__in=tasks_visible_to(user)).select_related("task__plan"), pk
+    )
+
+
+def report_for_viewer(user, pk):
+    return _object_for(
+        ProgressReport.objects.filter(task__in=tasks_visible_to(user)).select_related(
+            "task__plan", "department", "author"
+        ),
+        pk,
+    )
+
+
+def request_for_viewer(user, pk):
+    return _object_for(
+        TaskRequest.objects.filter(task__in=tasks_visible_to(user)).select_related("task__plan"), pk
+    )
+
+
+def evidence_for_viewer(user, pk):
+    from .permissions import can_see_evidence
+
+    evidence = _object_for(
+        Evidence.objects.filter(task__in=tasks_visible_to(user)).select_related("task", "report"), pk
+    )
+    # Evidence of a draft is as private as the draft; a stranger to the task learns nothing.
+    if not can_see_evidence(user, evidence.task):
+        raise Http404
+    if evidence.report is not None:
+        from .permissions import can_see_report
+
+        if not can_see_report(user, evidence.report):
+            raise Http404
+    return evidence
+
+
+def notifications_for(user, *, limit=100):
+    return Notification.objects.filter(recipient=user).select_related("task")[:limit]
+
+
+def unread_notification_count(user):
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at=None).count()

@@ -1,23 +1,36 @@
-"""Writes to plans, tasks, milestones and reports. Each is atomic and records who acted."""
+"""Writes to plans, tasks, milestones, reports, evidence and requests.
 
+Each service is atomic, validates before it writes, records the acting user in the history and
+writes its notifications itself. Edits of tasks and reports use optimistic locking: the caller
+passes the version it showed the user, and a save from a stale page is refused.
+"""
+
+import contextvars
+import functools
+
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from departments.models import Membership
+from departments.roles import SUPERVISOR
+
 from . import permissions
-from .models import Milestone, ProgressReport, Task
-
-
-def _save_with_history(instance, actor, **save_kwargs):
-    # simple-history reads the acting user from this attribute; services always pass it.
-    instance._history_user = actor
-    instance.full_clean()
-    instance.save(**save_kwargs)
+from .models import Evidence, Milestone, Notification, ProgressReport, Task, TaskRequest
 
 
 class StaleEditError(ValidationError):
     """Someone else saved the object after the acting user loaded it."""
+
+
+def _save_with_history(instance, actor):
+    # simple-history reads the acting user from this attribute; services always pass it.
+    instance._history_user = actor
+    instance.full_clean()
+    instance.save()
 
 
 def _bump_version(instance, actor, expected_version=None):
@@ -26,7 +39,7 @@ def _bump_version(instance, actor, expected_version=None):
     The conditional UPDATE takes the row lock, so of two concurrent saves from the same
     version exactly one claims it; the other finds no row and is told to reload.
     """
-    expected = instance.version if expected_version is None else expected_version
+    expected = instance.version if expected_version is None else int(expected_version)
     claimed = type(instance).objects.filter(pk=instance.pk, version=expected).update(
         version=expected + 1
     )
@@ -37,6 +50,61 @@ def _bump_version(instance, actor, expected_version=None):
     instance.version = expected + 1
     _save_with_history(instance, actor)
     return instance
+
+
+def atomic_with_files(service):
+    """Run a service atomically; if it fails, delete the evidence files it already stored.
+
+    A database rollback cannot remove files from disk, so the outermost service call keeps a
+    list of what it stored and deletes those files when the transaction does not commit.
+    """
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        if _stored_files.get() is not None:
+            return service(*args, **kwargs)
+        stored = []
+        token = _stored_files.set(stored)
+        try:
+            with transaction.atomic():
+                return service(*args, **kwargs)
+        except BaseException:
+            for storage, name in stored:
+                storage.delete(name)
+            raise
+        finally:
+            _stored_files.reset(token)
+
+    return wrapper
+
+
+_stored_files = contextvars.ContextVar("stored_evidence_files", default=None)
+
+
+def task_url(task, *, anchor=""):
+    url = reverse("tasks:task_detail", kwargs={"year": task.plan.year, "number": task.number})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def notify(*, recipients, message, task=None, url=""):
+    """Write one in-app notification per distinct recipient."""
+    unique = {user.pk: user for user in recipients if user is not None}
+    Notification.objects.bulk_create(
+        Notification(recipient=user, task=task, message=message[:300], url=url)
+        for user in unique.values()
+    )
+
+
+def _department_heads(department):
+    return [
+        membership.user
+        for membership in Membership.objects.filter(
+            department=department, role=Membership.Role.HEAD
+        ).select_related("user")
+    ]
+
+
+# Tasks
 
 
 @transaction.atomic
@@ -57,12 +125,21 @@ def task_assign_departments(*, task, lead, cooperating, actor):
 
 
 @transaction.atomic
-def task_set_schedule(*, task, deadline, deadline_text, actor, responsible_leader=None, responsible_person=""):
+def task_set_schedule(
+    *, task, deadline, deadline_text, actor, responsible_leader=None, responsible_person="",
+    expected_version=None,
+):
     task.deadline = deadline
     task.deadline_text = deadline_text
     task.responsible_leader = responsible_leader
     task.responsible_person = responsible_person
-    return _bump_version(task, actor)
+    return _bump_version(task, actor, expected_version)
+
+
+@transaction.atomic
+def task_update_responsible_person(*, task, responsible_person, actor, expected_version):
+    task.responsible_person = responsible_person.strip()
+    return _bump_version(task, actor, expected_version)
 
 
 @transaction.atomic
@@ -73,44 +150,140 @@ def task_complete(*, task, completed_on, actor):
     return _bump_version(task, actor)
 
 
+# Milestones
+
+
+def _check_milestone_dates(task, due_date):
+    if task.deadline and due_date > task.deadline:
+        raise ValidationError(
+            {"due_date": _("A milestone cannot fall after the task's deadline (%(deadline)s).")
+             % {"deadline": task.deadline.isoformat()}}
+        )
+
+
 @transaction.atomic
 def milestone_create(*, task, title, due_date, actor, evidence_required=False):
-    if task.deadline and due_date > task.deadline:
-        raise ValidationError({"due_date": _("A milestone cannot fall after the task's deadline.")})
+    _check_milestone_dates(task, due_date)
     milestone = Milestone(
-        task=task, title=title, due_date=due_date, evidence_required=evidence_required
+        task=task, title=title.strip(), due_date=due_date, evidence_required=evidence_required
     )
     _save_with_history(milestone, actor)
     return milestone
 
 
 @transaction.atomic
-def milestone_mark_done(*, milestone, done_on, actor):
+def milestone_update(*, milestone, title, due_date, evidence_required, actor):
+    _check_milestone_dates(milestone.task, due_date)
+    milestone.title = title.strip()
+    milestone.due_date = due_date
+    milestone.evidence_required = evidence_required
+    _save_with_history(milestone, actor)
+    return milestone
+
+
+@atomic_with_files
+def milestone_mark_done(*, milestone, done_on, actor, uploads=()):
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("A milestone cannot be done in the future.")})
+    if uploads:
+        evidence_attach(task=milestone.task, uploads=uploads, actor=actor, milestone=milestone)
+    if milestone.evidence_required and not milestone.evidence.exists():
+        raise ValidationError(
+            _("“%(title)s” needs supporting evidence: attach a file to mark it done.")
+            % {"title": milestone.title}
+        )
     milestone.done_on = done_on
     _save_with_history(milestone, actor)
     return milestone
 
 
 @transaction.atomic
-def report_save_draft(
-    *, task, department, month, author, progress, percent, problems="", next_steps="",
-    percent_drop_reason="",
-):
-    report, _created = ProgressReport.objects.get_or_create(
-        task=task,
-        month=month.replace(day=1),
-        department=department,
-        defaults={"author": author, "progress": progress, "percent": percent},
+def milestone_reopen(*, milestone, actor):
+    milestone.done_on = None
+    _save_with_history(milestone, actor)
+    return milestone
+
+
+# Evidence
+
+
+@atomic_with_files
+def evidence_attach(*, task, uploads, actor, report=None, milestone=None, request=None):
+    """Store checked uploads (see tasks.evidence.check_uploads) under random names."""
+    created = []
+    for upload in uploads:
+        evidence = Evidence(
+            task=task, report=report, milestone=milestone, request=request,
+            original_name=upload.original_name, size=upload.size, sha256=upload.sha256,
+            content_type=upload.content_type, uploaded_by=actor,
+        )
+        evidence.file.save(upload.original_name, upload.file, save=False)
+        _stored_files.get().append((evidence.file.storage, evidence.file.name))
+        evidence.full_clean()
+        evidence.save()
+        created.append(evidence)
+    return created
+
+
+# Reports
+
+
+def last_accepted_percent(*, task, department, before_month):
+    report = (
+        ProgressReport.objects.filter(
+            task=task, department=department, state=ProgressReport.State.ACCEPTED,
+            month__lt=before_month,
+        )
+        .order_by("-month")
+        .first()
     )
-    if report.state in (ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED):
+    return report.percent if report else None
+
+
+@atomic_with_files
+def report_save(
+    *, task, department, month, author, progress, percent, problems="", next_steps="",
+    percent_drop_reason="", expected_version=None, uploads=(), submit=False,
+):
+    """Create or edit a department's report for a month, optionally submitting it at once."""
+    month = month.replace(day=1)
+    report = (
+        ProgressReport.objects.select_for_update()
+        .filter(task=task, month=month, department=department)
+        .first()
+    )
+    if report is not None and report.state not in (
+        ProgressReport.State.DRAFT, ProgressReport.State.RETURNED
+    ):
         raise ValidationError(_("This report has been submitted and can no longer be edited."))
+    previous = last_accepted_percent(task=task, department=department, before_month=month)
+    if previous is not None and percent < previous and not percent_drop_reason.strip():
+        raise ValidationError(
+            {"percent_drop_reason": _(
+                "The last accepted report said %(previous)d%%; say why progress is now lower."
+            ) % {"previous": previous}}
+        )
+    if report is None:
+        report = ProgressReport(task=task, month=month, department=department)
     report.author = author
-    report.progress = progress
-    report.problems = problems
-    report.next_steps = next_steps
+    report.progress = progress.strip()
+    report.problems = problems.strip()
+    report.next_steps = next_steps.strip()
     report.percent = percent
-    report.percent_drop_reason = percent_drop_reason
-    _save_with_history(report, author)
+    report.percent_drop_reason = percent_drop_reason.strip()
+    if report.pk is None:
+        _save_with_history(report, author)
+    else:
+        _bump_version(report, author, expected_version)
+    if uploads:
+        evidence_attach(task=task, uploads=uploads, actor=author, report=report)
+    if submit:
+        if not permissions.can_submit_report(author, report):
+            raise ValidationError(
+                _("Only the head of %(department)s can submit this report; it has been saved as a draft.")
+                % {"department": department.display_name}
+            )
+        report_submit(report=report, actor=author)
     return report
 
 
@@ -123,24 +296,35 @@ def report_submit(*, report, actor):
     return _bump_version(report, actor)
 
 
+def _report_people(report):
+    return [report.author, *_department_heads(report.department)]
+
+
 @transaction.atomic
-def report_accept(*, report, actor, note=""):
+def report_accept(*, report, actor, note="", expected_version=None):
     if report.state != ProgressReport.State.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be accepted."))
     report.state = ProgressReport.State.ACCEPTED
     report.reviewer = actor
     report.reviewed_at = timezone.now()
-    report.review_note = note
-    _bump_version(report, actor)
+    report.review_note = note.strip()
+    _bump_version(report, actor, expected_version)
     task = report.task
     if report.department_id == task.lead_department_id and report.percent != task.percent_complete:
         task.percent_complete = report.percent
         _bump_version(task, actor)
+    notify(
+        recipients=_report_people(report),
+        message=_("Your %(month)s report on “%(task)s” was accepted.")
+        % {"month": f"{report.month.year}年{report.month.month}月", "task": task.title},
+        task=task,
+        url=task_url(task, anchor=f"report-{report.pk}"),
+    )
     return report
 
 
 @transaction.atomic
-def report_return(*, report, actor, note):
+def report_return(*, report, actor, note, expected_version=None):
     if report.state != ProgressReport.State.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be returned."))
     if not note.strip():
@@ -148,5 +332,97 @@ def report_return(*, report, actor, note):
     report.state = ProgressReport.State.RETURNED
     report.reviewer = actor
     report.reviewed_at = timezone.now()
-    report.review_note = note
-    return _bump_version(report, actor)
+    report.review_note = note.strip()
+    _bump_version(report, actor, expected_version)
+    task = report.task
+    notify(
+        recipients=_report_people(report),
+        message=_("Your %(month)s report on “%(task)s” was returned: %(note)s")
+        % {"month": f"{report.month.year}年{report.month.month}月", "task": task.title, "note": report.review_note},
+        task=task,
+        url=reverse("tasks:report_edit", kwargs={"year": task.plan.year, "number": task.number})
+        + f"?month={report.month:%Y-%m}&department={report.department_id}",
+    )
+    return report
+
+
+# Completion (办结) and extension (延期) requests
+
+
+@atomic_with_files
+def task_request_create(*, task, kind, reason, actor, new_deadline=None, uploads=()):
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the request.")})
+    if TaskRequest.objects.filter(task=task, kind=kind, state=TaskRequest.State.PENDING).exists():
+        raise ValidationError(_("A request of this kind is already waiting for a decision."))
+    if kind == TaskRequest.Kind.EXTENSION:
+        if new_deadline is None:
+            raise ValidationError({"new_deadline": _("Choose the new deadline.")})
+        if task.deadline and new_deadline <= task.deadline:
+            raise ValidationError({"new_deadline": _("The new deadline must be later than the current one.")})
+    if kind == TaskRequest.Kind.COMPLETION and not uploads and not task.evidence.exists():
+        raise ValidationError(_("Attach the evidence that the task is complete."))
+    request = TaskRequest(
+        task=task, kind=kind, reason=reason.strip(), requested_by=actor,
+        new_deadline=new_deadline if kind == TaskRequest.Kind.EXTENSION else None,
+        previous_deadline=task.deadline,
+    )
+    _save_with_history(request, actor)
+    if uploads:
+        evidence_attach(task=task, uploads=uploads, actor=actor, request=request)
+    if kind == TaskRequest.Kind.COMPLETION:
+        task.state = Task.State.CLOSE_REQUESTED
+        _bump_version(task, actor)
+    supervisors = get_user_model().objects.filter(groups__name=SUPERVISOR, is_active=True)
+    notify(
+        recipients=supervisors,
+        message=_("%(department)s asks: %(kind)s for “%(task)s”.")
+        % {"department": task.lead_department.display_name, "kind": request.get_kind_display(), "task": task.title},
+        task=task,
+        url=reverse("tasks:review_queue") + "#requests",
+    )
+    return request
+
+
+@transaction.atomic
+def task_request_decide(*, request, approve, note, actor):
+    if request.state != TaskRequest.State.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    if not approve and not note.strip():
+        raise ValidationError({"decision_note": _("Give the reason for rejecting the request.")})
+    request.state = TaskRequest.State.APPROVED if approve else TaskRequest.State.REJECTED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_note = note.strip()
+    _save_with_history(request, actor)
+    task = request.task
+    if request.kind == TaskRequest.Kind.COMPLETION:
+        if approve:
+            task_complete(task=task, completed_on=timezone.localdate(), actor=actor)
+        else:
+            task.state = Task.State.IN_PROGRESS
+            _bump_version(task, actor)
+    elif approve:
+        task.deadline = request.new_deadline
+        task.deadline_text = _("Extended to %(date)s") % {
+            "date": f"{request.new_deadline.year}年{request.new_deadline.month}月{request.new_deadline.day}日"
+        }
+        _bump_version(task, actor)
+    verdict = _("approved") if approve else _("rejected")
+    notify(
+        recipients=[request.requested_by, *_department_heads(task.lead_department)],
+        message=_("Your %(kind)s request for “%(task)s” was %(verdict)s.")
+        % {"kind": request.get_kind_display(), "task": task.title, "verdict": verdict}
+        + (f" {request.decision_note}" if request.decision_note else ""),
+        task=task,
+        url=task_url(task),
+    )
+    return request
+
+
+@transaction.atomic
+def notifications_mark_read(*, user, notification_ids=None):
+    unread = Notification.objects.filter(recipient=user, read_at=None)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())

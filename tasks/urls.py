@@ -4,7 +4,24 @@ from . import views
 
 app_name = "tasks"
 
+task = "plans/<int:year>/tasks/<int:number>/"
+
 urlpatterns = [
-    path("<int:year>/", views.PlanDetailView.as_view(), name="plan_detail"),
-    path("<int:year>/tasks/<int:number>/", views.TaskDetailView.as_view(), name="task_detail"),
+    path("plans/<int:year>/", views.PlanDetailView.as_view(), name="plan_detail"),
+    path(task, views.TaskDetailView.as_view(), name="task_detail"),
+    path(f"{task}history/", views.TaskHistoryView.as_view(), name="task_history"),
+    path(f"{task}report/", views.ReportEditView.as_view(), name="report_edit"),
+    path(f"{task}responsible/", views.ResponsiblePersonView.as_view(), name="responsible_person"),
+    path(f"{task}milestones/", views.MilestoneCreateView.as_view(), name="milestone_create"),
+    path(f"{task}requests/<slug:kind>/", views.TaskRequestCreateView.as_view(), name="request_create"),
+    path("milestones/<int:pk>/edit/", views.MilestoneView.as_view(action="update"), name="milestone_update"),
+    path("milestones/<int:pk>/done/", views.MilestoneView.as_view(action="done"), name="milestone_done"),
+    path("milestones/<int:pk>/reopen/", views.MilestoneView.as_view(action="reopen"), name="milestone_reopen"),
+    path("my/", views.MyTasksView.as_view(), name="my_tasks"),
+    path("review/", views.ReviewQueueView.as_view(), name="review_queue"),
+    path("review/reports/<int:pk>/", views.ReportReviewView.as_view(), name="report_review"),
+    path("review/requests/<int:pk>/", views.TaskRequestDecideView.as_view(), name="request_decide"),
+    path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("notifications/read/", views.NotificationsReadView.as_view(), name="notifications_read"),
 ]

@@ -56,7 +56,7 @@ def test_a_stale_edit_is_refused_and_changes_nothing(task, supervisor_user):
 
 
 def test_report_life_cycle(task, lead_staff, lead_head, supervisor_user):
-    report = services.report_save_draft(
+    report = services.report_save(
         task=task, department=task.lead_department, month=datetime.date(2021, 5, 17),
         author=lead_staff, progress="完成调研。", percent=40,
     )
@@ -65,7 +65,7 @@ def test_report_life_cycle(task, lead_staff, lead_head, supervisor_user):
     with pytest.raises(ValidationError):
         services.report_return(report=report, actor=supervisor_user, note="  ")
     services.report_return(report=report, actor=supervisor_user, note="请补充数据。")
-    report = services.report_save_draft(
+    report = services.report_save(
         task=task, department=task.lead_department, month=datetime.date(2021, 5, 1),
         author=lead_staff, progress="完成调研，形成报告。", percent=45,
     )
@@ -75,7 +75,7 @@ def test_report_life_cycle(task, lead_staff, lead_head, supervisor_user):
     task.refresh_from_db()
     assert task.percent_complete == 45
     with pytest.raises(ValidationError):
-        services.report_save_draft(
+        services.report_save(
             task=task, department=task.lead_department, month=datetime.date(2021, 5, 1),
             author=lead_staff, progress="改写", percent=10,
         )

@@ -15,15 +15,18 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from departments import roles
 from departments.models import Department, Membership
 from departments.services import department_get_or_create, ensure_bureau_role_groups, membership_set
 from tasks import services
-from tasks.models import Plan, ProgressReport, Task
+from tasks.evidence import check_uploads
+from tasks.models import Notification, Plan, ProgressReport, Task
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Siping@2021")
 PLAN_YEAR = 2021
@@ -73,6 +76,29 @@ MONTH_TEN_STATES = [
 ]
 
 
+def demo_pdf(name):
+    """A small valid one-page PDF, so demo evidence opens in any viewer."""
+    text = f"Siping 2021 demo evidence: {name}"
+    stream = f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n%s\nendobj\n" % (number, content)
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return ContentFile(body, name=name)
+
+
 def month_end(month):
     return datetime.date(PLAN_YEAR, month, calendar.monthrange(PLAN_YEAR, month)[1])
 
@@ -93,6 +119,10 @@ class Command(BaseCommand):
             plan = Plan.objects.get(year=PLAN_YEAR)
             for task in plan.tasks.order_by("number"):
                 self._task(task, data["tasks"][str(task.number)], departments, accounts)
+            # Only the latest month's news is unread; the demo's history is old news.
+            Notification.objects.filter(read_at=None).exclude(
+                message__contains=f"{PLAN_YEAR}年{LAST_REPORTED_MONTH}月"
+            ).update(read_at=timezone.now())
         self._print_logins(departments)
 
     def _departments(self, rows):
@@ -180,7 +210,13 @@ class Command(BaseCommand):
             late = task.number in LATE_TASKS and index == 0
             if due <= as_of and not late:
                 done_on = due - datetime.timedelta(days=rng.randint(0, 10))
-                services.milestone_mark_done(milestone=milestone, done_on=done_on, actor=staff)
+                uploads = (
+                    check_uploads([demo_pdf(f"task-{task.number}-milestone-{index + 1}.pdf")])
+                    if milestone.evidence_required else ()
+                )
+                services.milestone_mark_done(
+                    milestone=milestone, done_on=done_on, actor=staff, uploads=uploads
+                )
         last_month = completed_on.month if completed_on else LAST_REPORTED_MONTH
         pace = 9 if task.number not in LATE_TASKS else 5
         for month in range(1, last_month + 1):
@@ -209,7 +245,7 @@ class Command(BaseCommand):
             + ("已" + "，".join(milestone_titles) + "。" if milestone_titles else "按计划推进各项措施，召开专题会议部署落实。")
         )
         problems = rng.choice(["", "", "部分县（市）区工作进度不平衡。", "经费保障有待进一步落实。"])
-        report = services.report_save_draft(
+        report = services.report_save(
             task=task, department=department, month=datetime.date(PLAN_YEAR, month, 1),
             author=author, progress=progress, percent=percent, problems=problems,
             next_steps="继续抓好落实，加强督促指导。",

@@ -1,0 +1,12 @@
+from django.utils.functional import SimpleLazyObject
+
+from . import permissions, selectors
+
+
+def navigation(request):
+    """What the header needs: the unread count and which work lists to offer."""
+    user = request.user
+    return {
+        "unread_notifications": SimpleLazyObject(lambda: selectors.unread_notification_count(user)),
+        "can_review_reports": SimpleLazyObject(lambda: permissions.can_review_reports(user)),
+    }

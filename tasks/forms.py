@@ -1,0 +1,134 @@
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .evidence import check_uploads
+from .models import TaskRequest
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceFilesField(forms.FileField):
+    """Several files in one input; each is checked by content (tasks.evidence)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        files = [f for f in files if f]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        return check_uploads(files)
+
+
+class MonthField(forms.DateField):
+    """A month as the browser's <input type="month"> sends it: YYYY-MM."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def to_python(self, value):
+        date = super().to_python(value)
+        return date.replace(day=1) if date else date
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ReportForm(forms.Form):
+    month = MonthField(label=_("Month"))
+    progress = forms.CharField(
+        label=_("Progress made"), widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What was done this month: meetings held, documents issued, results."),
+    )
+    problems = forms.CharField(label=_("Problems"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    next_steps = forms.CharField(label=_("Next steps"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    percent = forms.IntegerField(
+        label=_("Percent complete"), min_value=0, max_value=100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
+    )
+    percent_drop_reason = forms.CharField(
+        label=_("Reason for lower percent"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    files = EvidenceFilesField(label=_("Evidence files"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, plan_year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan_year = plan_year
+        self.fields["month"].widget.attrs.update(min=f"{plan_year}-01", max=f"{plan_year}-12")
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if month.year != self.plan_year:
+            raise ValidationError(_("Choose a month of %(year)d.") % {"year": self.plan_year})
+        return month
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return"))])
+    note = forms.CharField(label=_("Review note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Say what needs to change when returning a report."))
+        return cleaned
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due_date = forms.DateField(label=_("Due"), widget=DateInput())
+    evidence_required = forms.BooleanField(label=_("Evidence required"), required=False)
+
+
+class MilestoneDoneForm(forms.Form):
+    done_on = forms.DateField(label=_("Done on"), widget=DateInput())
+    files = EvidenceFilesField(label=_("Evidence files"))
+
+
+class ResponsiblePersonForm(forms.Form):
+    responsible_person = forms.CharField(label=_("Responsible person"), max_length=100, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TaskRequestForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
+    new_deadline = forms.DateField(label=_("New deadline"), required=False, widget=DateInput())
+    files = EvidenceFilesField(label=_("Evidence files"))
+
+    def __init__(self, *args, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == TaskRequest.Kind.EXTENSION:
+            self.fields["new_deadline"].required = True
+        else:
+            del self.fields["new_deadline"]
+            self.fields["files"].label = _("Closing evidence")
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    note = forms.CharField(label=_("Decision note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def month_choices_default(plan_year, today):
+    """This month while the plan's year runs; its last month once it is over; January before it."""
+    if today.year == plan_year:
+        return today.replace(day=1)
+    return datetime.date(plan_year, 12 if today.year > plan_year else 1, 1)

@@ -1,0 +1,122 @@
+"""The history tab: every recorded change to a task and its parts, in readable words."""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from .models import Milestone, ProgressReport, TaskRequest
+
+HIDDEN_FIELDS = {"id", "version", "task", "plan", "section", "content"}
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: str
+    subject: str
+    action: str
+    changes: list = field(default_factory=list)
+
+
+def _display(field_object, value, related_names):
+    if value is None or value == "":
+        return "—"
+    if isinstance(field_object, models.BooleanField):
+        return _("Yes") if value else _("No")
+    if field_object.choices:
+        return str(dict(field_object.flatchoices).get(value, value))
+    if isinstance(field_object, models.ForeignKey):
+        return related_names.get((field_object.related_model, value), str(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:16].replace("T", " ")
+    text = str(value)
+    return text if len(text) <= 80 else text[:80] + "…"
+
+
+def _related_names(records, model):
+    """Names of every object a foreign key in these records points at, a query per model."""
+    wanted = {}
+    for field_object in model._meta.concrete_fields:
+        if isinstance(field_object, models.ForeignKey) and field_object.name not in HIDDEN_FIELDS:
+            ids = {getattr(record, field_object.attname) for record in records} - {None}
+            if ids:
+                wanted.setdefault(field_object.related_model, set()).update(ids)
+    names = {}
+    for related_model, ids in wanted.items():
+        for pk, obj in related_model._default_manager.in_bulk(ids).items():
+            label = obj.get_full_name() if hasattr(obj, "get_full_name") else str(obj)
+            names[(related_model, pk)] = label or str(obj)
+    return names
+
+
+def _entries_for(records, model, subject_of):
+    names = _related_names(records, model)
+    fields = [
+        f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS and not f.name.endswith("_ptr")
+    ]
+    previous_of = {}
+    entries = []
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        previous = previous_of.get(record.id)
+        changes = []
+        for field_object in fields:
+            new = getattr(record, field_object.attname)
+            old = getattr(previous, field_object.attname) if previous else None
+            if previous is None and new in (None, "", False):
+                continue
+            if previous is not None and old == new:
+                continue
+            changes.append(
+                Change(
+                    str(field_object.verbose_name),
+                    _display(field_object, old, names) if previous else "",
+                    _display(field_object, new, names),
+                )
+            )
+        action = {"+": _("created"), "~": _("changed"), "-": _("deleted")}[record.history_type]
+        if changes or record.history_type != "~":
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=(record.history_user.get_full_name() or record.history_user.username)
+                    if record.history_user
+                    else _("System"),
+                    subject=subject_of(record),
+                    action=action,
+                    changes=changes,
+                )
+            )
+        previous_of[record.id] = record
+    return entries
+
+
+def task_history(task):
+    """All changes to the task, its milestones, reports and requests, newest first."""
+    task_model = type(task)
+    entries = _entries_for(
+        list(task.history.select_related("history_user")), task_model, lambda r: _("Task")
+    )
+    entries += _entries_for(
+        list(Milestone.history.filter(task_id=task.pk).select_related("history_user")),
+        Milestone,
+        lambda r: _("Milestone ‘%(title)s’") % {"title": r.title},
+    )
+    entries += _entries_for(
+        list(ProgressReport.history.filter(task_id=task.pk).select_related("history_user")),
+        ProgressReport,
+        lambda r: _("Report for %(month)s") % {"month": f"{r.month.year}年{r.month.month}月"},
+    )
+    entries += _entries_for(
+        list(TaskRequest.history.filter(task_id=task.pk).select_related("history_user")),
+        TaskRequest,
+        lambda r: str(dict(TaskRequest.Kind.choices)[r.kind]),
+    )
+    return sorted(entries, key=lambda entry: entry.when, reverse=True)

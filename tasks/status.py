@@ -1,0 +1,166 @@
+"""The one status engine: how each task stands on a given date, and why, in words.
+
+Every page and export that shows a red/yellow/green light calls `statuses_for`; no other module
+knows the rules. It can answer "as of" a past date, e.g. a month-end.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Milestone, Plan, ProgressReport, Task
+
+
+class Light:
+    DONE = "done"
+    LATE = "late"
+    WARNING = "warning"
+    AHEAD = "ahead"
+    NORMAL = "normal"
+    NOT_STARTED = "not_started"
+
+
+LABELS = {
+    Light.DONE: gettext_lazy("Done"),
+    Light.LATE: gettext_lazy("Late"),
+    Light.WARNING: gettext_lazy("Warning"),
+    Light.AHEAD: gettext_lazy("Ahead"),
+    Light.NORMAL: gettext_lazy("On track"),
+    Light.NOT_STARTED: gettext_lazy("Not started"),
+}
+
+
+@dataclass(frozen=True)
+class TaskStatus:
+    light: str
+    reasons: list = field(default_factory=list)
+    expected_percent: int | None = None
+    actual_percent: int | None = None
+
+    @property
+    def label(self):
+        return LABELS[self.light]
+
+    @property
+    def reason(self):
+        return "；".join(self.reasons)
+
+
+def expected_percent(task, milestones, on, plan_start):
+    """序时进度: the share of milestones due by `on`, else of the time to the deadline."""
+    if milestones:
+        due = sum(1 for milestone in milestones if milestone.due_date <= on)
+        return round(100 * due / len(milestones))
+    if task.deadline is None:
+        return None
+    if on >= task.deadline:
+        return 100
+    span = (task.deadline - plan_start).days
+    return max(0, min(100, round(100 * (on - plan_start).days / span))) if span > 0 else 100
+
+
+def _is_done_by(milestone, on):
+    return milestone.done_on is not None and milestone.done_on <= on
+
+
+def _counted_reports(reports, on):
+    """Reports of the lead department that had been submitted by the end of `on`."""
+    end_of_day = datetime.datetime.combine(
+        on, datetime.time.max, tzinfo=timezone.get_current_timezone()
+    )
+    return [
+        report
+        for report in reports
+        if report.state in (ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
+        and report.month <= on
+        and (report.submitted_at is None or report.submitted_at <= end_of_day)
+    ]
+
+
+def evaluate(task, *, on, milestones, lead_reports, plan_start):
+    """The status of one task on date `on`, from its milestones and its lead department's reports."""
+    if task.state == Task.State.COMPLETED and task.completed_on and task.completed_on <= on:
+        return TaskStatus(Light.DONE, [_("Completed on %(date)s") % {"date": task.completed_on.isoformat()}], 100, 100)
+
+    reports = sorted(_counted_reports(lead_reports, on), key=lambda report: report.month)
+    latest = reports[-1] if reports else None
+    actual = latest.percent if latest else None
+    expected = expected_percent(task, milestones, on, plan_start)
+    gap = expected - (actual or 0) if expected is not None else None
+
+    late, warning = [], []
+    if task.deadline and task.deadline < on:
+        late.append(_("Deadline passed %(days)d days ago") % {"days": (on - task.deadline).days})
+    for milestone in milestones:
+        if _is_done_by(milestone, on):
+            continue
+        days_left = (milestone.due_date - on).days
+        if days_left < 0:
+            late.append(_("Milestone ‘%(title)s’ overdue by %(days)d days") % {"title": milestone.title, "days": -days_left})
+        elif days_left <= settings.STATUS_WARNING_DAYS:
+            warning.append(_("Milestone ‘%(title)s’ due in %(days)d days") % {"title": milestone.title, "days": days_left})
+    if task.deadline and 0 <= (task.deadline - on).days <= settings.STATUS_WARNING_DAYS:
+        warning.append(_("Deadline in %(days)d days") % {"days": (task.deadline - on).days})
+    progress_words = _("Progress %(actual)d%%, expected %(expected)d%%") % {
+        "actual": actual or 0, "expected": expected or 0,
+    }
+    if gap is not None and gap > settings.STATUS_LATE_POINTS:
+        late.append(progress_words)
+    elif gap is not None and gap >= settings.STATUS_WARNING_POINTS:
+        warning.append(progress_words)
+    reported_this_month = any(report.month == on.replace(day=1) for report in reports)
+    if on.day > settings.REPORTING_DAY and not reported_this_month:
+        warning.append(_("This month's report not submitted"))
+
+    if late:
+        return TaskStatus(Light.LATE, late + warning, expected, actual)
+    if warning:
+        return TaskStatus(Light.WARNING, warning, expected, actual)
+    nothing_due = not any(milestone.due_date <= on for milestone in milestones)
+    if latest is None and nothing_due:
+        return TaskStatus(Light.NOT_STARTED, [_("No report yet")], expected, actual)
+    if gap is not None and -gap >= settings.STATUS_AHEAD_POINTS:
+        return TaskStatus(Light.AHEAD, [progress_words], expected, actual)
+    return TaskStatus(Light.NORMAL, [progress_words] if expected is not None else [], expected, actual)
+
+
+def statuses_for(tasks, *, on):
+    """Statuses of many tasks in two queries, whatever their number: {task id: TaskStatus}."""
+    tasks = list(tasks)
+    ids = [task.pk for task in tasks]
+    milestones, reports = defaultdict(list), defaultdict(list)
+    for milestone in Milestone.objects.filter(task_id__in=ids).order_by("due_date", "id"):
+        milestones[milestone.task_id].append(milestone)
+    lead_of = {task.pk: task.lead_department_id for task in tasks}
+    plan_years = dict(
+        Plan.objects.filter(pk__in={task.plan_id for task in tasks}).values_list("pk", "year")
+    )
+    for report in ProgressReport.objects.filter(task_id__in=ids, month__lte=on).only(
+        "task_id", "department_id", "month", "state", "percent", "submitted_at"
+    ):
+        if report.department_id == lead_of[report.task_id]:
+            reports[report.task_id].append(report)
+    return {
+        task.pk: evaluate(
+            task,
+            on=on,
+            milestones=milestones[task.pk],
+            lead_reports=reports[task.pk],
+            plan_start=datetime.date(plan_years[task.plan_id], 1, 1),
+        )
+        for task in tasks
+    }
+
+
+def default_as_of(plan_year, today):
+    """Today while the plan runs; the last day of its year once it is over."""
+    return min(today, datetime.date(plan_year, 12, 31))
+
+
+def status_of(task, *, on):
+    return statuses_for([task], on=on)[task.pk]
