@@ -37,7 +37,13 @@ def clean_original_name(name):
 
 def check_upload(uploaded):
     """Validate one uploaded file; raises ValidationError with a message naming the file."""
-    name = clean_original_name(uploaded.name)
+    raw_name = uploaded.name or ""
+    # Browsers send a bare file name; a path in it is a forged request, not a user's mistake.
+    if "/" in raw_name or "\\" in raw_name or raw_name.startswith(".."):
+        raise ValidationError(
+            _("“%(name)s” contains a folder path; choose the file itself.") % {"name": raw_name[:80]}
+        )
+    name = clean_original_name(raw_name)
     if not name or name in {".", ".."}:
         raise ValidationError(_("A file has no usable name."))
     if uploaded.size == 0:

@@ -1,8 +1,10 @@
 """The history tab: every recorded change to a task and its parts, in readable words."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Milestone, ProgressReport, TaskRequest
@@ -35,8 +37,10 @@ def _display(field_object, value, related_names):
         return str(dict(field_object.flatchoices).get(value, value))
     if isinstance(field_object, models.ForeignKey):
         return related_names.get((field_object.related_model, value), str(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:16].replace("T", " ")
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     text = str(value)
     return text if len(text) <= 80 else text[:80] + "…"
 

@@ -385,6 +385,7 @@ class TaskRequestCreateView(TaskViewMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, form=None, **kwargs):
+        kwargs.pop("kind", None)
         return super().get_context_data(
             task=self.task, plan=self.task.plan, kind=self.kind,
             kind_label=TaskRequest.Kind(self.kind).label,

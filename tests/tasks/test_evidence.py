@@ -1,0 +1,135 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from tasks.evidence import check_upload, clean_original_name
+from tasks.models import Evidence, ProgressReport
+
+from ..files import EXECUTABLE, HTML_PAGE, pdf, pdf_bytes, png_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def stored_files(settings):
+    root = settings.MEDIA_ROOT
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def report_url(task):
+    return reverse("tasks:report_edit", kwargs={"year": task.plan.year, "number": task.number})
+
+
+def post_report(client, task, files, **fields):
+    data = {"month": f"{task.plan.year}-05", "progress": "完成调研。", "percent": 30, "files": files, "save": "1"}
+    data.update(fields)
+    return client.post(report_url(task), data)
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("报告.pdf", EXECUTABLE, "不是允许的文件类型"),
+        ("照片.png", HTML_PAGE, "不是允许的文件类型"),
+        ("扫描件.png", pdf_bytes(), "内容是 PDF"),
+        ("空文件.pdf", b"", "空文件"),
+    ],
+)
+def test_refused_uploads_store_nothing_and_say_why(client, task, lead_staff, settings, name, content, message):
+    client.force_login(lead_staff)
+    response = post_report(client, task, [upload(name, content)])
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not ProgressReport.objects.exists()
+    assert not Evidence.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_oversize_file_is_refused(client, task, lead_staff, settings):
+    settings.EVIDENCE_MAX_BYTES = 100
+    client.force_login(lead_staff)
+    response = post_report(client, task, [pdf()])
+    assert response.status_code == 400
+    assert "不能超过" in response.content.decode()
+    assert not Evidence.objects.exists() and stored_files(settings) == []
+
+
+def test_too_many_files_are_refused(client, task, lead_staff, settings):
+    settings.EVIDENCE_MAX_FILES = 2
+    client.force_login(lead_staff)
+    response = post_report(client, task, [pdf(f"{n}.pdf") for n in range(3)])
+    assert response.status_code == 400
+    assert "每次最多上传 2 个文件" in response.content.decode()
+    assert not Evidence.objects.exists() and stored_files(settings) == []
+
+
+def test_a_path_in_the_name_never_leaves_the_store(client, task, lead_staff, settings, tmp_path):
+    # Django keeps only the base name of a multipart file name before any view sees it.
+    client.force_login(lead_staff)
+    response = post_report(client, task, [upload("../../x.pdf", pdf_bytes())])
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    assert evidence.original_name == "x.pdf"
+    assert evidence.file.name.startswith("evidence/") and "x.pdf" not in evidence.file.name
+    assert not (tmp_path / "x.pdf").exists() and not (settings.MEDIA_ROOT.parent / "x.pdf").exists()
+    # A caller outside Django's parser (a command, a script) is refused outright.
+    with pytest.raises(ValidationError, match="folder path"):
+        check_upload(ContentFile(pdf_bytes(), name="../../x.pdf"))
+
+
+def test_long_names_are_shortened_keeping_the_extension():
+    name = clean_original_name("长" * 300 + ".pdf")
+    assert len(name) <= 200 and name.endswith(".pdf")
+
+
+def test_accepted_files_are_stored_with_checksum_and_downloaded_with_their_chinese_name(
+    client, task, lead_staff, cooperating_staff, unrelated_staff, supervisor_user, leader_user
+):
+    client.force_login(lead_staff)
+    response = post_report(client, task, [pdf("工作方案.pdf"), upload("现场.png", png_bytes())])
+    assert response.status_code == 302
+    files = {e.original_name: e for e in Evidence.objects.all()}
+    assert set(files) == {"工作方案.pdf", "现场.png"}
+    assert files["现场.png"].content_type == "image/png" and len(files["工作方案.pdf"].sha256) == 64
+
+    url = reverse("tasks:evidence_download", args=[files["工作方案.pdf"].pk])
+    download = client.get(url)
+    assert download.status_code == 200
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert "filename*=utf-8''%E5%B7%A5%E4%BD%9C%E6%96%B9%E6%A1%88.pdf" in download["Content-Disposition"]
+    assert b"".join(download.streaming_content) == pdf_bytes()
+    assert client.get(url + "?inline=1")["Content-Disposition"].startswith("inline;")
+
+    # The report is a draft: only its own department sees its files.
+    for outsider in (cooperating_staff, unrelated_staff, supervisor_user, leader_user):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404, outsider.username
+
+
+def test_media_urls_serve_nothing(client, task, lead_staff):
+    client.force_login(lead_staff)
+    post_report(client, task, [pdf()])
+    evidence = Evidence.objects.get()
+    assert client.get(f"/media/{evidence.file.name}").status_code == 404
+    assert client.get(f"/media-not-served/{evidence.file.name}").status_code == 404
+
+
+def test_files_stored_by_a_failed_save_are_removed(client, task, lead_staff, lead_head, supervisor_user, settings):
+    from tasks import services
+
+    accepted = services.report_save(
+        task=task, department=task.lead_department, month=datetime.date(task.plan.year, 4, 1),
+        author=lead_staff, progress="四月。", percent=60,
+    )
+    services.report_submit(report=accepted, actor=lead_head)
+    services.report_accept(report=accepted, actor=supervisor_user)
+    client.force_login(lead_staff)
+    # 40% after an accepted 60% without a reason: the service refuses after the files were stored.
+    response = post_report(client, task, [pdf()], percent=40)
+    assert response.status_code == 400
+    assert "请说明原因" in response.content.decode()
+    assert not Evidence.objects.exists()
+    assert stored_files(settings) == []
