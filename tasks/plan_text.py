@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from .numerals import from_chinese
 
-CHINESE_NUMERAL = "[一二三四五六七八九十]+"
+CHINESE_NUMERAL = "[一二三四五六七八九十百零]+"
 SECTION_HEADING = re.compile(rf"^\s*({CHINESE_NUMERAL})、\s*(\S.*?)\s*$")
 TASK_HEADING = re.compile(
     rf"^\s*(?P<label>(?P<arabic>\d+)\s*[.．、]|[（(]\s*(?P<paren>\d+|{CHINESE_NUMERAL})\s*[）)])\s*"
