@@ -300,15 +300,26 @@ def _report_people(report):
     return [report.author, *_department_heads(report.department)]
 
 
-@transaction.atomic
-def report_accept(*, report, actor, note="", expected_version=None):
-    if report.state != ProgressReport.State.SUBMITTED:
-        raise ValidationError(_("Only a submitted report can be accepted."))
-    report.state = ProgressReport.State.ACCEPTED
+def _record_review(report, *, state, actor, note, expected_version):
+    report.state = state
     report.reviewer = actor
     report.reviewed_at = timezone.now()
     report.review_note = note.strip()
     _bump_version(report, actor, expected_version)
+
+
+def _month_words(month):
+    return f"{month.year}年{month.month}月"
+
+
+@transaction.atomic
+def report_accept(*, report, actor, note="", expected_version=None):
+    if report.state != ProgressReport.State.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be accepted."))
+    _record_review(
+        report, state=ProgressReport.State.ACCEPTED, actor=actor, note=note,
+        expected_version=expected_version,
+    )
     task = report.task
     if report.department_id == task.lead_department_id and report.percent != task.percent_complete:
         task.percent_complete = report.percent
@@ -316,7 +327,7 @@ def report_accept(*, report, actor, note="", expected_version=None):
     notify(
         recipients=_report_people(report),
         message=_("Your %(month)s report on “%(task)s” was accepted.")
-        % {"month": f"{report.month.year}年{report.month.month}月", "task": task.title},
+        % {"month": _month_words(report.month), "task": task.title},
         task=task,
         url=task_url(task, anchor=f"report-{report.pk}"),
     )
@@ -329,16 +340,15 @@ def report_return(*, report, actor, note, expected_version=None):
         raise ValidationError(_("Only a submitted report can be returned."))
     if not note.strip():
         raise ValidationError({"review_note": _("Say what needs to change when returning a report.")})
-    report.state = ProgressReport.State.RETURNED
-    report.reviewer = actor
-    report.reviewed_at = timezone.now()
-    report.review_note = note.strip()
-    _bump_version(report, actor, expected_version)
+    _record_review(
+        report, state=ProgressReport.State.RETURNED, actor=actor, note=note,
+        expected_version=expected_version,
+    )
     task = report.task
     notify(
         recipients=_report_people(report),
         message=_("Your %(month)s report on “%(task)s” was returned: %(note)s")
-        % {"month": f"{report.month.year}年{report.month.month}月", "task": task.title, "note": report.review_note},
+        % {"month": _month_words(report.month), "task": task.title, "note": report.review_note},
         task=task,
         url=reverse("tasks:report_edit", kwargs={"year": task.plan.year, "number": task.number})
         + f"?month={report.month:%Y-%m}&department={report.department_id}",
