@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "departments.context_processors.current_membership",
                 "tasks.context_processors.navigation",
+                "reports.context_processors.navigation",
             ],
         },
     },

@@ -132,3 +132,12 @@ def month_choices_default(plan_year, today):
     if today.year == plan_year:
         return today.replace(day=1)
     return datetime.date(plan_year, 12 if today.year > plan_year else 1, 1)
+
+
+class InstructionForm(forms.Form):
+    text = forms.CharField(label=_("Instruction"), widget=forms.Textarea(attrs={"rows": 3}))
+    reply_by = forms.DateField(label=_("Reply by"), required=False, widget=DateInput())
+
+
+class InstructionReplyForm(forms.Form):
+    text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 2}))

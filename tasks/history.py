@@ -7,9 +7,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Milestone, ProgressReport, TaskRequest
+from .models import Instruction, InstructionReply, Milestone, ProgressReport, TaskRequest
 
-HIDDEN_FIELDS = {"id", "version", "task", "plan", "section", "content"}
+HIDDEN_FIELDS = {"id", "version", "task", "plan", "section", "content", "instruction"}
 
 
 @dataclass
@@ -122,5 +122,17 @@ def task_history(task):
         list(TaskRequest.history.filter(task_id=task.pk).select_related("history_user")),
         TaskRequest,
         lambda r: str(dict(TaskRequest.Kind.choices)[r.kind]),
+    )
+    entries += _entries_for(
+        list(Instruction.history.filter(task_id=task.pk).select_related("history_user")),
+        Instruction,
+        lambda r: _("Instruction"),
+    )
+    entries += _entries_for(
+        list(
+            InstructionReply.history.filter(instruction__task_id=task.pk).select_related("history_user")
+        ),
+        InstructionReply,
+        lambda r: _("Reply to instruction"),
     )
     return sorted(entries, key=lambda entry: entry.when, reverse=True)

@@ -107,6 +107,19 @@ def can_request_for_task(user, task):
     )
 
 
+def can_write_instructions(user):
+    return is_leader(user)
+
+
+def can_reply_to_instructions(user, task):
+    """The lead department answers a leader's instruction."""
+    return (
+        task.lead_department_id is not None
+        and any(m.department_id == task.lead_department_id for m in _memberships(user))
+        and user.has_perm(CHANGE, task)
+    )
+
+
 def can_decide_requests(user):
     return is_supervisor(user)
 

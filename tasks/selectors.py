@@ -8,7 +8,17 @@ from django.http import Http404
 from departments.models import Membership
 from departments.roles import is_administrator, is_supervisor
 
-from .models import Evidence, Milestone, Notification, Plan, ProgressReport, Task, TaskRequest
+from .models import (
+    Evidence,
+    Instruction,
+    InstructionReply,
+    Milestone,
+    Notification,
+    Plan,
+    ProgressReport,
+    Task,
+    TaskRequest,
+)
 
 
 def plans_visible_to(user):
@@ -177,6 +187,21 @@ def pending_requests(user):
         .select_related("task__plan", "task__lead_department", "requested_by")
         .prefetch_related("evidence")
         .order_by("requested_at")
+    )
+
+
+def task_instructions(task):
+    return task.instructions.select_related("author").prefetch_related(
+        Prefetch("replies", queryset=InstructionReply.objects.select_related("author"))
+    )
+
+
+def instruction_for_viewer(user, pk):
+    return _object_for(
+        Instruction.objects.filter(task__in=tasks_visible_to(user)).select_related(
+            "task__plan", "task__lead_department", "author"
+        ),
+        pk,
     )
 
 

@@ -19,7 +19,16 @@ from departments.models import Membership
 from departments.roles import SUPERVISOR
 
 from . import permissions
-from .models import Evidence, Milestone, Notification, ProgressReport, Task, TaskRequest
+from .models import (
+    Evidence,
+    Instruction,
+    InstructionReply,
+    Milestone,
+    Notification,
+    ProgressReport,
+    Task,
+    TaskRequest,
+)
 
 
 class StaleEditError(ValidationError):
@@ -428,6 +437,51 @@ def task_request_decide(*, request, approve, note, actor):
         url=task_url(task),
     )
     return request
+
+
+# Leader instructions (批示)
+
+
+def _department_members(department):
+    return [
+        membership.user
+        for membership in Membership.objects.filter(department=department).select_related("user")
+    ]
+
+
+@transaction.atomic
+def instruction_write(*, task, text, actor, reply_by=None):
+    if not text.strip():
+        raise ValidationError({"text": _("Write the instruction.")})
+    if reply_by is not None and reply_by < timezone.localdate():
+        raise ValidationError({"reply_by": _("The reply date cannot be in the past.")})
+    instruction = Instruction(task=task, author=actor, text=text.strip(), reply_by=reply_by)
+    _save_with_history(instruction, actor)
+    notify(
+        recipients=_department_members(task.lead_department) if task.lead_department else [],
+        message=_("%(leader)s wrote an instruction on “%(task)s”: %(text)s")
+        % {"leader": actor.get_full_name() or actor.username, "task": task.title, "text": instruction.text},
+        task=task,
+        url=task_url(task, anchor=f"instruction-{instruction.pk}"),
+    )
+    return instruction
+
+
+@transaction.atomic
+def instruction_reply(*, instruction, text, actor):
+    if not text.strip():
+        raise ValidationError({"text": _("Write the reply.")})
+    reply = InstructionReply(instruction=instruction, author=actor, text=text.strip())
+    _save_with_history(reply, actor)
+    task = instruction.task
+    notify(
+        recipients=[instruction.author],
+        message=_("%(department)s replied to your instruction on “%(task)s”: %(text)s")
+        % {"department": task.lead_department.display_name, "task": task.title, "text": reply.text},
+        task=task,
+        url=task_url(task, anchor=f"instruction-{instruction.pk}"),
+    )
+    return reply
 
 
 @transaction.atomic

@@ -41,6 +41,8 @@ class TaskStatus:
     reasons: list = field(default_factory=list)
     expected_percent: int | None = None
     actual_percent: int | None = None
+    # The date the trouble started (late) or the nearest date at risk (warning): lists sort by it.
+    since: datetime.date | None = None
 
     @property
     def label(self):
@@ -93,19 +95,23 @@ def evaluate(task, *, on, milestones, lead_reports, plan_start):
     expected = expected_percent(task, milestones, on, plan_start)
     gap = expected - (actual or 0) if expected is not None else None
 
-    late, warning = [], []
+    late, warning, late_dates, warning_dates = [], [], [], []
     if task.deadline and task.deadline < on:
         late.append(_("Deadline passed %(days)d days ago") % {"days": (on - task.deadline).days})
+        late_dates.append(task.deadline)
     for milestone in milestones:
         if _is_done_by(milestone, on):
             continue
         days_left = (milestone.due_date - on).days
         if days_left < 0:
             late.append(_("Milestone ‘%(title)s’ overdue by %(days)d days") % {"title": milestone.title, "days": -days_left})
+            late_dates.append(milestone.due_date)
         elif days_left <= settings.STATUS_WARNING_DAYS:
             warning.append(_("Milestone ‘%(title)s’ due in %(days)d days") % {"title": milestone.title, "days": days_left})
+            warning_dates.append(milestone.due_date)
     if task.deadline and 0 <= (task.deadline - on).days <= settings.STATUS_WARNING_DAYS:
         warning.append(_("Deadline in %(days)d days") % {"days": (task.deadline - on).days})
+        warning_dates.append(task.deadline)
     progress_words = _("Progress %(actual)d%%, expected %(expected)d%%") % {
         "actual": actual or 0, "expected": expected or 0,
     }
@@ -118,9 +124,9 @@ def evaluate(task, *, on, milestones, lead_reports, plan_start):
         warning.append(_("This month's report not submitted"))
 
     if late:
-        return TaskStatus(Light.LATE, late + warning, expected, actual)
+        return TaskStatus(Light.LATE, late + warning, expected, actual, min(late_dates, default=on))
     if warning:
-        return TaskStatus(Light.WARNING, warning, expected, actual)
+        return TaskStatus(Light.WARNING, warning, expected, actual, min(warning_dates, default=on))
     nothing_due = not any(milestone.due_date <= on for milestone in milestones)
     if latest is None and nothing_due:
         return TaskStatus(Light.NOT_STARTED, [_("No report yet")], expected, actual)
@@ -129,32 +135,67 @@ def evaluate(task, *, on, milestones, lead_reports, plan_start):
     return TaskStatus(Light.NORMAL, [progress_words] if expected is not None else [], expected, actual)
 
 
-def statuses_for(tasks, *, on):
-    """Statuses of many tasks in two queries, whatever their number: {task id: TaskStatus}."""
+@dataclass
+class StatusInputs:
+    """What the engine reads besides the tasks: fetched once, reusable (e.g. for trends)."""
+
+    milestones: dict
+    lead_reports: dict
+    plan_years: dict
+
+
+def load_status_inputs(tasks, *, on, scope=None):
+    """Three queries whatever the number of tasks.
+
+    `scope`, a queryset of the same tasks, lets the database select them with a subquery
+    instead of a list of thousands of ids.
+    """
     tasks = list(tasks)
-    ids = [task.pk for task in tasks]
+    selector = {"task__in": scope} if scope is not None else {"task_id__in": [t.pk for t in tasks]}
     milestones, reports = defaultdict(list), defaultdict(list)
-    for milestone in Milestone.objects.filter(task_id__in=ids).order_by("due_date", "id"):
+    for milestone in Milestone.objects.filter(**selector).order_by("due_date", "id"):
         milestones[milestone.task_id].append(milestone)
     lead_of = {task.pk: task.lead_department_id for task in tasks}
+    for report in (
+        ProgressReport.objects.filter(**selector, month__lte=on)
+        .only("task_id", "department_id", "month", "state", "percent", "submitted_at")
+        .order_by("month")
+    ):
+        if lead_of.get(report.task_id, -1) == report.department_id:
+            reports[report.task_id].append(report)
     plan_years = dict(
         Plan.objects.filter(pk__in={task.plan_id for task in tasks}).values_list("pk", "year")
     )
-    for report in ProgressReport.objects.filter(task_id__in=ids, month__lte=on).only(
-        "task_id", "department_id", "month", "state", "percent", "submitted_at"
-    ):
-        if report.department_id == lead_of[report.task_id]:
-            reports[report.task_id].append(report)
+    return StatusInputs(milestones, reports, plan_years)
+
+
+def statuses_for(tasks, *, on, inputs=None, scope=None):
+    """Statuses of many tasks in three queries, whatever their number: {task id: TaskStatus}."""
+    tasks = list(tasks)
+    inputs = inputs or load_status_inputs(tasks, on=on, scope=scope)
     return {
         task.pk: evaluate(
             task,
             on=on,
-            milestones=milestones[task.pk],
-            lead_reports=reports[task.pk],
-            plan_start=datetime.date(plan_years[task.plan_id], 1, 1),
+            milestones=inputs.milestones[task.pk],
+            lead_reports=inputs.lead_reports[task.pk],
+            plan_start=datetime.date(inputs.plan_years[task.plan_id], 1, 1),
         )
         for task in tasks
     }
+
+
+def month_end(day):
+    """The last day of the month of `day`."""
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+
+
+def reporting_deadline(month):
+    """The end of the day by which a month's report is due (REPORTING_DAY, capped at month end)."""
+    day = min(settings.REPORTING_DAY, month_end(month).day)
+    return datetime.datetime.combine(
+        month.replace(day=day), datetime.time.max, tzinfo=timezone.get_current_timezone()
+    )
 
 
 def default_as_of(plan_year, today):

@@ -14,6 +14,8 @@ urlpatterns = [
     path(f"{task}responsible/", views.ResponsiblePersonView.as_view(), name="responsible_person"),
     path(f"{task}milestones/", views.MilestoneCreateView.as_view(), name="milestone_create"),
     path(f"{task}requests/<slug:kind>/", views.TaskRequestCreateView.as_view(), name="request_create"),
+    path(f"{task}instructions/", views.InstructionCreateView.as_view(), name="instruction_create"),
+    path("instructions/<int:pk>/reply/", views.InstructionReplyView.as_view(), name="instruction_reply"),
     path("milestones/<int:pk>/edit/", views.MilestoneView.as_view(action="update"), name="milestone_update"),
     path("milestones/<int:pk>/done/", views.MilestoneView.as_view(action="done"), name="milestone_done"),
     path("milestones/<int:pk>/reopen/", views.MilestoneView.as_view(action="reopen"), name="milestone_reopen"),

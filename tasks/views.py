@@ -1,7 +1,5 @@
 """Thin views: read the form, check the permission, call the service, redirect or render."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +17,8 @@ from . import permissions, selectors, services
 from .evidence import INLINE_PREVIEW_TYPES
 from .forms import (
     DecisionForm,
+    InstructionForm,
+    InstructionReplyForm,
     MilestoneDoneForm,
     MilestoneForm,
     ReportForm,
@@ -29,7 +29,7 @@ from .forms import (
 )
 from .history import task_history
 from .models import ProgressReport, TaskRequest
-from .status import default_as_of, status_of
+from .status import default_as_of, month_end, status_of
 
 
 def require(allowed):
@@ -101,6 +101,9 @@ class TaskDetailView(TaskViewMixin, TemplateView):
             "can_change": permissions.can_change_task(user, task),
             "can_request": permissions.can_request_for_task(user, task),
             "can_see_evidence": permissions.can_see_evidence(user, task),
+            "can_instruct": permissions.can_write_instructions(user),
+            "can_reply": permissions.can_reply_to_instructions(user, task),
+            "instruction_form": InstructionForm(),
             "milestone_form": MilestoneForm(),
             "responsible_form": ResponsiblePersonForm(
                 initial={"responsible_person": task.responsible_person, "version": task.version}
@@ -112,6 +115,7 @@ class TaskDetailView(TaskViewMixin, TemplateView):
         else:
             context["reports"] = selectors.reports_shown_on_task_page(user, task)
             context["requests"] = selectors.task_requests(task)
+            context["instructions"] = selectors.task_instructions(task)
         return super().get_context_data(**context, **kwargs)
 
 
@@ -143,8 +147,7 @@ class MyTasksView(LoginRequiredMixin, TemplateView):
             if filters["section"] and not filters["section"].isdigit():
                 filters["section"] = None
             # A past month is judged as it stood at its end; the current one as of today.
-            month_end = (month + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
-            on = min(default_as_of(plan.year, today), month_end)
+            on = min(default_as_of(plan.year, today), month_end(month))
             rows = selectors.my_task_rows(user, plan=plan, month=month, on=on, **filters)
             context.update(
                 rows=rows,
@@ -426,6 +429,37 @@ class TaskRequestDecideView(LoginRequiredMixin, View):
         else:
             messages.error(request, _("Choose approve or reject."))
         return HttpResponseRedirect(reverse("tasks:review_queue") + "#requests")
+
+
+class InstructionCreateView(TaskViewMixin, View):
+    def post(self, request, *args, **kwargs):
+        require(permissions.can_write_instructions(request.user))
+        form = InstructionForm(request.POST)
+        if form.is_valid():
+            try:
+                instruction = services.instruction_write(task=self.task, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Instruction sent to %(department)s.") % {
+                    "department": self.task.lead_department.display_name if self.task.lead_department else "—"})
+                return HttpResponseRedirect(self.task_url(anchor=f"instruction-{instruction.pk}"))
+        else:
+            messages.error(request, _("Write the instruction."))
+        return HttpResponseRedirect(self.task_url(anchor="instructions"))
+
+
+class InstructionReplyView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        instruction = selectors.instruction_for_viewer(request.user, pk)
+        require(permissions.can_reply_to_instructions(request.user, instruction.task))
+        form = InstructionReplyForm(request.POST)
+        if form.is_valid():
+            services.instruction_reply(instruction=instruction, text=form.cleaned_data["text"], actor=request.user)
+            messages.success(request, _("Reply sent."))
+        else:
+            messages.error(request, _("Write the reply."))
+        return HttpResponseRedirect(services.task_url(instruction.task, anchor=f"instruction-{instruction.pk}"))
 
 
 class EvidenceDownloadView(LoginRequiredMixin, View):

@@ -25,6 +25,7 @@ REPORTERS = {"lead_staff": "ok", "lead_head": "ok", "coop_staff": "ok", "none": 
 SUBMITTERS = {"lead_staff": 400, "lead_head": "ok", "coop_staff": 400, "none": 403, "supervisor": 403, "leader": 403}
 TASK_EDITORS = {"lead_staff": "ok", "lead_head": "ok", "coop_staff": 403, "none": 403, "supervisor": "ok", "leader": 403}
 REQUESTERS = {"lead_staff": "ok", "lead_head": "ok", "coop_staff": 403, "none": 403, "supervisor": 403, "leader": 403}
+LEADERS = {"lead_staff": 403, "lead_head": 403, "coop_staff": 403, "none": 403, "supervisor": 403, "leader": "ok"}
 SUPERVISION = {"lead_staff": 403, "lead_head": 403, "coop_staff": 403, "none": 403, "supervisor": "ok", "leader": 403}
 EVIDENCE_READERS = {"lead_staff": "ok", "lead_head": "ok", "coop_staff": "ok", "none": 404, "supervisor": "ok", "leader": "ok"}
 
@@ -49,6 +50,7 @@ class World:
             "other": factories.assigned_task(lead=self.unrelated, section=section, number=2),
         }
         self.reports, self.milestones, self.requests, self.evidence = {}, {}, {}, {}
+        self.instructions = {}
         supervisor = self.users["supervisor"]
         for key, task in self.tasks.items():
             department = task.lead_department
@@ -67,6 +69,9 @@ class World:
             self.reports[key] = services.report_submit(report=submitted, actor=author)
             self.milestones[key] = services.milestone_create(
                 task=task, title="出台方案", due_date=datetime.date(2021, 5, 31), actor=supervisor
+            )
+            self.instructions[key] = services.instruction_write(
+                task=task, text="请加快进度", actor=self.users["leader"]
             )
             self.requests[key] = services.task_request_create(
                 task=task, kind=TaskRequest.Kind.EXTENSION, reason="需要延期", actor=author,
@@ -130,6 +135,15 @@ ACTIONS = {
     ),
     "open completion request": (
         "get", lambda w, k: task_path(w.tasks[k], "request_create", kind="completion"), None, REQUESTERS, None,
+    ),
+    "write instruction": (
+        "post", lambda w, k: task_path(w.tasks[k], "instruction_create"), lambda w, k: {"text": "抓紧落实"},
+        LEADERS, lambda w, k: w.tasks[k].instructions.count(),
+    ),
+    "reply to instruction": (
+        "post", lambda w, k: reverse("tasks:instruction_reply", args=[w.instructions[k].pk]),
+        lambda w, k: {"text": "已部署落实"},
+        REQUESTERS, lambda w, k: w.instructions[k].replies.count(),
     ),
     "open review queue": ("get", lambda w, k: reverse("tasks:review_queue"), None, SUPERVISION, None),
     "accept report": (
@@ -243,4 +257,4 @@ def test_pages_offer_only_the_buttons_the_user_may_use(client):
 
 
 def test_matrix_size():
-    assert len(CELLS) == len(ACTIONS) * len(ROLES) * 2 == 238
+    assert len(CELLS) == len(ACTIONS) * len(ROLES) * 2 == 266

@@ -30,8 +30,9 @@ from tasks.models import Notification, Plan, ProgressReport, Task
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Siping@2021")
 PLAN_YEAR = 2021
-# The demo shows the plan as it stood in late October 2021: reports up to October.
-LAST_REPORTED_MONTH = 10
+# The demo shows the plan at the end of 2021: reports through December, a third of the
+# year-long tasks closed in December, five running late, the rest in the year-end rush.
+LAST_REPORTED_MONTH = 12
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 DEPARTMENT_CODES = {
@@ -67,7 +68,7 @@ SURNAMES = "赵钱孙周吴郑冯褚卫蒋沈韩杨朱秦尤许何吕施张孔�
 GIVEN_NAMES = ["丽", "伟", "静", "敏", "磊", "洋", "艳", "军", "杰", "涛", "明", "超", "霞", "鹏", "晶"]
 # Tasks whose demo story is "running late": one milestone before October is left undone.
 LATE_TASKS = {6, 13, 22, 27, 32}
-MONTH_TEN_STATES = [
+LAST_MONTH_STATES = [
     ProgressReport.State.ACCEPTED,
     ProgressReport.State.SUBMITTED,
     ProgressReport.State.RETURNED,
@@ -200,7 +201,12 @@ class Command(BaseCommand):
         staff = accounts[(task.lead_department.name, Membership.Role.STAFF)]
         supervisor = accounts["supervisor"]
         as_of = month_end(LAST_REPORTED_MONTH)
-        completed_on = task.deadline if task.deadline and task.deadline < as_of else None
+        if task.deadline and task.deadline < as_of:
+            completed_on = task.deadline
+        elif task.number % 3 == 0 and task.number not in LATE_TASKS and task.deadline:
+            completed_on = datetime.date(PLAN_YEAR, 12, 10 + task.number % 10)
+        else:
+            completed_on = None
         for index, item in enumerate(row["milestones"]):
             due = datetime.date.fromisoformat(item["due"])
             milestone = services.milestone_create(
@@ -210,6 +216,8 @@ class Command(BaseCommand):
             late = task.number in LATE_TASKS and index == 0
             if due <= as_of and not late:
                 done_on = due - datetime.timedelta(days=rng.randint(0, 10))
+                if completed_on:
+                    done_on = min(done_on, completed_on)
                 uploads = (
                     check_uploads([demo_pdf(f"task-{task.number}-milestone-{index + 1}.pdf")])
                     if milestone.evidence_required else ()
@@ -218,14 +226,14 @@ class Command(BaseCommand):
                     milestone=milestone, done_on=done_on, actor=staff, uploads=uploads
                 )
         last_month = completed_on.month if completed_on else LAST_REPORTED_MONTH
-        pace = 9 if task.number not in LATE_TASKS else 5
+        pace = 7 if task.number not in LATE_TASKS else 4
         for month in range(1, last_month + 1):
             percent = min(100, month * pace + rng.randint(0, 4))
             if completed_on and month == last_month:
                 percent = 100
             final_state = ProgressReport.State.ACCEPTED
-            if month == LAST_REPORTED_MONTH:
-                final_state = MONTH_TEN_STATES[task.number % len(MONTH_TEN_STATES)]
+            if month == LAST_REPORTED_MONTH and not completed_on:
+                final_state = LAST_MONTH_STATES[task.number % len(LAST_MONTH_STATES)]
                 if final_state is None:
                     continue
             self._report(task, task.lead_department, month, percent, final_state, staff, head, supervisor, rng)
@@ -237,6 +245,16 @@ class Command(BaseCommand):
         if completed_on:
             task.refresh_from_db()
             services.task_complete(task=task, completed_on=completed_on, actor=supervisor)
+        if task.number in LATE_TASKS:
+            instruction = services.instruction_write(
+                task=task, actor=task.responsible_leader,
+                text=f"“{task.title}”进度滞后，请{task.lead_department.display_name}认真分析原因，拿出整改措施，按时完成年度任务。",
+            )
+            if task.number % 2 == 0:
+                services.instruction_reply(
+                    instruction=instruction, actor=head,
+                    text="已召开专题会议研究整改，倒排工期，确保12月底前完成。",
+                )
 
     def _report(self, task, department, month, percent, final_state, author, head, supervisor, rng):
         milestone_titles = [m.title for m in task.milestones.all() if m.due_date.month == month]

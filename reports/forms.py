@@ -1,0 +1,18 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Plan"), coerce=int, required=False)
+    month = forms.TypedChoiceField(
+        label=_("As of"), coerce=int, required=False,
+        choices=[(m, f"{m}月") for m in range(1, 13)],
+    )
+    department = forms.TypedChoiceField(label=_("Department"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, plans, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(plan.year, plan.title) for plan in plans]
+        self.fields["department"].choices = [("", _("All departments"))] + [
+            (department.pk, department.name) for department in departments
+        ]

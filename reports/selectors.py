@@ -1,0 +1,239 @@
+"""The leaders' dashboard: every figure from one pass over the plan's tasks.
+
+The number of queries does not depend on the number of tasks: tasks, their cooperating offices,
+milestones, lead reports, this month's reports, sections and unanswered instructions are each
+fetched once, and everything else is counted in memory. Statuses come from tasks/status.py only.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from tasks.models import Instruction, ProgressReport, Task
+from tasks.status import Light, load_status_inputs, month_end, reporting_deadline, statuses_for
+
+COUNTED_STATES = (ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
+LIGHT_ORDER = [Light.DONE, Light.AHEAD, Light.NORMAL, Light.WARNING, Light.LATE, Light.NOT_STARTED]
+
+
+@dataclass
+class TaskLine:
+    task: object
+    status: object
+    report_state: str | None = None
+    report_on_time: bool = False
+
+
+@dataclass
+class Tally:
+    """Counts of tasks by light, plus averages, for a plan, a section or a department."""
+
+    lights: Counter = field(default_factory=Counter)
+    progress_total: int = 0
+
+    def add(self, line):
+        self.lights[line.status.light] += 1
+        self.progress_total += 100 if line.status.light == Light.DONE else (line.status.actual_percent or 0)
+
+    @property
+    def total(self):
+        return sum(self.lights.values())
+
+    @property
+    def done(self):
+        return self.lights[Light.DONE]
+
+    @property
+    def green(self):
+        return self.lights[Light.NORMAL] + self.lights[Light.AHEAD]
+
+    @property
+    def yellow(self):
+        return self.lights[Light.WARNING]
+
+    @property
+    def red(self):
+        return self.lights[Light.LATE]
+
+    @property
+    def not_started(self):
+        return self.lights[Light.NOT_STARTED]
+
+    @property
+    def completion_rate(self):
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def average_progress(self):
+        return round(self.progress_total / self.total) if self.total else 0
+
+    def segments(self):
+        """(light, count, share %) in display order, for the stacked bars."""
+        return [
+            (light, self.lights[light], 100 * self.lights[light] / self.total)
+            for light in LIGHT_ORDER
+            if self.lights[light]
+        ]
+
+
+@dataclass
+class DepartmentRow:
+    department: object
+    tally: Tally = field(default_factory=Tally)
+    due: int = 0
+    submitted: int = 0
+    on_time: int = 0
+    missing: list = field(default_factory=list)
+
+
+@dataclass
+class SectionRow:
+    section: object
+    tally: Tally = field(default_factory=Tally)
+    lines: list = field(default_factory=list)
+
+
+@dataclass
+class TrendPoint:
+    month: datetime.date
+    done: int
+    average_progress: int
+
+
+@dataclass
+class Dashboard:
+    plan: object
+    on: datetime.date
+    month: datetime.date
+    reporting_day_passed: bool
+    overall: Tally
+    sections: list
+    departments: list
+    red: list
+    yellow: list
+    not_reported: list
+    trend: list
+    unanswered_instructions: list
+    due: int
+    submitted: int
+    on_time: int
+
+    @property
+    def on_time_rate(self):
+        return round(100 * self.on_time / self.due) if self.due else 0
+
+
+def plan_tasks(plan, *, departments=None):
+    tasks = Task.objects.filter(plan=plan)
+    if departments:
+        tasks = tasks.filter(
+            Q(lead_department__in=departments) | Q(cooperating_departments__in=departments)
+        ).distinct()
+    return tasks
+
+
+def build_dashboard(*, plan, on, departments=None, section_number=None):
+    """Every figure of the dashboard (or of a section's / department's drill-down)."""
+    scope = plan_tasks(plan, departments=departments)
+    if section_number is not None:
+        scope = scope.filter(section__number=section_number)
+    tasks = list(
+        Task.objects.filter(pk__in=scope.values("pk"))
+        .select_related("section", "lead_department")
+        .prefetch_related("cooperating_departments")
+        .order_by("number")
+    )
+    inputs = load_status_inputs(tasks, on=on, scope=scope.values("pk"))
+    statuses = statuses_for(tasks, on=on, inputs=inputs)
+    month = on.replace(day=1)
+    deadline = reporting_deadline(month)
+    lead_of = {task.pk: task.lead_department_id for task in tasks}
+    # Only the lead office's report counts as the task's report for the month.
+    this_month = {
+        report.task_id: report
+        for report in ProgressReport.objects.filter(task__in=scope.values("pk"), month=month).only(
+            "task_id", "department_id", "state", "submitted_at"
+        )
+        if lead_of.get(report.task_id) == report.department_id
+    }
+
+    overall, sections, departments_rows = Tally(), {}, {}
+    red, yellow = [], []
+    for task in tasks:
+        status = statuses[task.pk]
+        report = this_month.get(task.pk)
+        counted = report is not None and report.state in COUNTED_STATES
+        line = TaskLine(
+            task=task,
+            status=status,
+            report_state=report.state if report else None,
+            report_on_time=counted and report.submitted_at is not None and report.submitted_at <= deadline,
+        )
+        overall.add(line)
+        section_row = sections.setdefault(task.section_id, SectionRow(task.section))
+        section_row.tally.add(line)
+        section_row.lines.append(line)
+        if status.light == Light.LATE:
+            red.append(line)
+        elif status.light == Light.WARNING:
+            yellow.append(line)
+        if task.lead_department is None:
+            continue
+        row = departments_rows.setdefault(task.lead_department_id, DepartmentRow(task.lead_department))
+        row.tally.add(line)
+        if status.light != Light.DONE:
+            row.due += 1
+            if counted:
+                row.submitted += 1
+                row.on_time += line.report_on_time
+            else:
+                row.missing.append(line)
+
+    by_since = lambda line: (line.status.since or on, line.task.number)  # noqa: E731
+    department_list = sorted(departments_rows.values(), key=lambda r: (r.department.order, r.department.name))
+    return Dashboard(
+        plan=plan,
+        on=on,
+        month=month,
+        reporting_day_passed=on > deadline.date(),
+        overall=overall,
+        sections=[sections[key] for key in sorted(sections, key=lambda k: sections[k].section.number)],
+        departments=department_list,
+        red=sorted(red, key=by_since),
+        yellow=sorted(yellow, key=by_since),
+        not_reported=[row for row in department_list if row.missing],
+        trend=_trend(tasks, inputs, on),
+        unanswered_instructions=list(
+            Instruction.objects.filter(task__in=scope.values("pk"), replies__isnull=True)
+            .select_related("task__plan", "task__lead_department", "author")
+            .order_by("created_at")
+        ),
+        due=sum(row.due for row in department_list),
+        submitted=sum(row.submitted for row in department_list),
+        on_time=sum(row.on_time for row in department_list),
+    )
+
+
+def _trend(tasks, inputs, on):
+    """Per month of the plan's year up to `on`: tasks done, and average progress from reports."""
+    points = []
+    months = [on.replace(month=m, day=1) for m in range(1, on.month + 1)]
+    for month in months:
+        end = min(month_end(month), on)
+        done, progress = 0, 0
+        for task in tasks:
+            if task.state == Task.State.COMPLETED and task.completed_on and task.completed_on <= end:
+                done += 1
+                progress += 100
+                continue
+            latest = 0
+            for report in inputs.lead_reports[task.pk]:
+                if report.month > month:
+                    break
+                if report.state in COUNTED_STATES:
+                    latest = report.percent
+            progress += latest
+        points.append(TrendPoint(month, done, round(progress / len(tasks)) if tasks else 0))
+    return points

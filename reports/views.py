@@ -1,0 +1,107 @@
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from departments.models import Department
+from tasks import selectors as task_selectors
+from tasks.status import default_as_of, month_end
+
+from .charts import stacked_bar, trend_chart
+from .forms import DashboardFilterForm
+from .permissions import dashboard_scope_for
+from .selectors import build_dashboard
+
+
+class DashboardMixin(LoginRequiredMixin):
+    """Reads the filters (plan, as-of month, department) within the user's dashboard scope."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.scope = dashboard_scope_for(request.user)
+            if self.scope is None:
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def filters(self):
+        plans = list(task_selectors.plans_visible_to(self.request.user).order_by("-year"))
+        if not plans:
+            raise Http404
+        departments = (
+            list(Department.objects.filter(is_active=True, led_tasks__isnull=False).distinct())
+            if self.scope.everything
+            else list(self.scope.departments)
+        )
+        form = DashboardFilterForm(self.request.GET, plans=plans, departments=departments)
+        data = form.cleaned_data if form.is_valid() else {}
+        current = task_selectors.current_plan_for(self.request.user)
+        plan = next((p for p in plans if p.year == data.get("year")), current)
+        # As of the end of the chosen month, never later than today.
+        latest = default_as_of(plan.year, timezone.localdate())
+        month = min(data.get("month") or latest.month, latest.month)
+        on = min(month_end(datetime.date(plan.year, month, 1)), latest)
+        department = next((d for d in departments if d.pk == data.get("department")), None)
+        chosen = [department] if department else (None if self.scope.everything else departments)
+        form = DashboardFilterForm(
+            initial={"year": plan.year, "month": on.month, "department": department.pk if department else None},
+            plans=plans, departments=departments,
+        )
+        return plan, on, chosen, department, form
+
+    def common_context(self, dashboard, form, department):
+        return {
+            "nav": "dashboard",
+            "dashboard": dashboard,
+            "plan": dashboard.plan,
+            "filter_form": form,
+            "department": department,
+            "scope": self.scope,
+            "overall_bar": stacked_bar(dashboard.overall),
+            "section_bars": [(row, stacked_bar(row.tally)) for row in dashboard.sections],
+            "trend": trend_chart(dashboard.trend, total_tasks=dashboard.overall.total),
+            "query_string": self.request.GET.urlencode(),
+            "reporting_day": settings.REPORTING_DAY,
+        }
+
+
+class DashboardView(DashboardMixin, TemplateView):
+    template_name = "reports/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        plan, on, departments, department, form = self.filters()
+        dashboard = build_dashboard(plan=plan, on=on, departments=departments)
+        return super().get_context_data(**self.common_context(dashboard, form, department), **kwargs)
+
+
+class SectionDashboardView(DashboardMixin, TemplateView):
+    template_name = "reports/section_detail.html"
+
+    def get_context_data(self, **kwargs):
+        plan, on, departments, department, form = self.filters()
+        dashboard = build_dashboard(plan=plan, on=on, departments=departments, section_number=kwargs["number"])
+        if not dashboard.sections:
+            raise Http404
+        context = self.common_context(dashboard, form, department)
+        context["section_row"] = dashboard.sections[0]
+        return super().get_context_data(**context, **kwargs)
+
+
+class DepartmentDashboardView(DashboardMixin, TemplateView):
+    template_name = "reports/department_detail.html"
+
+    def get_context_data(self, **kwargs):
+        plan, on, _departments, _chosen, form = self.filters()
+        department = Department.objects.filter(pk=kwargs["pk"]).first()
+        if department is None or not (self.scope.everything or department in self.scope.departments):
+            raise Http404
+        dashboard = build_dashboard(plan=plan, on=on, departments=[department])
+        context = self.common_context(dashboard, form, department)
+        context["department_row"] = next(
+            (row for row in dashboard.departments if row.department == department), None
+        )
+        context["lines"] = [line for row in dashboard.sections for line in row.lines]
+        return super().get_context_data(**context, **kwargs)

@@ -1,0 +1,158 @@
+"""Dashboard figures on a hand-built scenario, access by role, and flat query counts."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from departments.models import Membership
+from reports.selectors import build_dashboard
+from tasks import services
+from tasks.models import Milestone, ProgressReport, Task
+from tasks.status import Light
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+
+ON = datetime.date(2021, 6, 28)  # after the reporting day (25th)
+
+
+def at(day, hour=10):
+    return timezone.make_aware(datetime.datetime(2021, 6, day, hour))
+
+
+@pytest.fixture
+def scenario(supervisor_user):
+    office_a = factories.department("甲科室", order=1)
+    office_b = factories.department("乙科室", order=2)
+    author = factories.member(office_a)
+    author_b = factories.member(office_b)
+    plan = factories.PlanFactory(year=2021)
+    one = factories.SectionFactory(plan=plan, number=1, title="党建")
+    two = factories.SectionFactory(plan=plan, number=2, title="改革")
+    done = factories.assigned_task(lead=office_a, section=one, number=1, title="已完成任务")
+    services.task_complete(task=done, completed_on=datetime.date(2021, 5, 1), actor=supervisor_user)
+    late = factories.assigned_task(lead=office_a, section=one, number=2, title="超期任务",
+                                   deadline=datetime.date(2021, 3, 31))
+    green = factories.assigned_task(lead=office_b, section=two, number=3, title="正常任务")
+    yellow = factories.assigned_task(lead=office_b, section=two, number=4, title="预警任务")
+    for task, percent, submitted in ((green, 50, at(20)), (yellow, 30, at(27))):
+        report = services.report_save(task=task, department=office_b, month=datetime.date(2021, 6, 1),
+                                      author=author_b, progress="六月", percent=percent)
+        services.report_submit(report=report, actor=author_b)
+        ProgressReport.objects.filter(pk=report.pk).update(submitted_at=submitted)
+    return {"plan": plan, "a": office_a, "b": office_b, "tasks": (done, late, green, yellow), "author": author}
+
+
+def test_figures_equal_the_hand_computed_ones(scenario):
+    dashboard = build_dashboard(plan=scenario["plan"], on=ON)
+    overall = dashboard.overall
+    assert (overall.total, overall.done, overall.green, overall.yellow, overall.red) == (4, 1, 1, 1, 1)
+    assert overall.completion_rate == 25
+    assert (dashboard.due, dashboard.submitted, dashboard.on_time, dashboard.on_time_rate) == (3, 2, 1, 33)
+    assert dashboard.reporting_day_passed
+
+    sections = {row.section.number: row.tally for row in dashboard.sections}
+    assert (sections[1].done, sections[1].red, sections[1].total) == (1, 1, 2)
+    assert (sections[2].green, sections[2].yellow) == (1, 1)
+    assert sections[2].average_progress == 40  # (50 + 30) / 2
+    assert sections[1].average_progress == 50  # done counts 100, the late task 0
+
+    rows = {row.department.name: row for row in dashboard.departments}
+    a, b = rows["甲科室"], rows["乙科室"]
+    assert (a.tally.total, a.tally.done, a.tally.red, a.due, a.submitted, a.on_time) == (2, 1, 1, 1, 0, 0)
+    assert (b.tally.total, b.tally.yellow, b.due, b.submitted, b.on_time) == (2, 1, 2, 2, 1)
+    assert [row.department.name for row in dashboard.not_reported] == ["甲科室"]
+    assert [line.task.title for line in a.missing] == ["超期任务"]
+
+    assert [line.task.title for line in dashboard.red] == ["超期任务"]
+    assert "已超过完成时限 89 天" in dashboard.red[0].status.reason
+    assert "进度 30%，序时 49%" in dashboard.yellow[0].status.reason
+    assert [(p.month.month, p.done) for p in dashboard.trend] == [(1, 0), (2, 0), (3, 0), (4, 0), (5, 1), (6, 1)]
+    assert dashboard.trend[-1].average_progress == 45  # (100 + 0 + 50 + 30) / 4
+
+
+def test_as_of_may_shows_how_things_stood_then(scenario):
+    dashboard = build_dashboard(plan=scenario["plan"], on=datetime.date(2021, 5, 31))
+    lights = {line.task.title: line.status.light for row in dashboard.sections for line in row.lines}
+    assert lights["已完成任务"] == Light.DONE
+    assert lights["正常任务"] != Light.NORMAL, "June's report did not exist at the end of May"
+
+
+def test_a_head_sees_only_their_office(client, scenario):
+    head = factories.member(scenario["a"], role=Membership.Role.HEAD)
+    client.force_login(head)
+    response = client.get(reverse("reports:dashboard"), {"year": 2021, "month": 6})
+    assert response.status_code == 200
+    titles = [line.task.title for row in response.context["dashboard"].sections for line in row.lines]
+    assert titles == ["已完成任务", "超期任务"]
+    other = client.get(reverse("reports:department", args=[scenario["b"].pk]))
+    assert other.status_code == 404
+
+
+@pytest.mark.parametrize("role, status", [("staff", 403), ("leader", 200), ("supervisor", 200), ("anonymous", 302)])
+def test_who_may_open_the_dashboard(client, scenario, role, status):
+    users = {"staff": scenario["author"], "leader": factories.leader(), "supervisor": factories.supervisor()}
+    if role != "anonymous":
+        client.force_login(users[role])
+    assert client.get(reverse("reports:dashboard")).status_code == status
+
+
+def test_drill_down_pages(client, scenario, leader_user):
+    client.force_login(leader_user)
+    section = client.get(reverse("reports:section", args=[2]), {"year": 2021, "month": 6})
+    assert section.status_code == 200 and "预警任务" in section.content.decode()
+    assert "超期任务" not in section.content.decode()
+    department = client.get(reverse("reports:department", args=[scenario["a"].pk]), {"year": 2021, "month": 6})
+    assert department.status_code == 200 and "超期任务" in department.content.decode()
+    assert client.get(reverse("reports:section", args=[9])).status_code == 404
+
+
+def test_the_page_shows_the_matrix_lists_and_monitor(client, scenario, leader_user):
+    client.force_login(leader_user)
+    page = client.get(reverse("reports:dashboard"), {"year": 2021, "month": 6}).content.decode()
+    assert page.count('class="cell cell--') == 4
+    # As of month 6 of a past year means the end of June.
+    assert 'class="cell cell--late"' in page and "已超过完成时限 91 天" in page
+    assert "2021年6月尚未报送" in page and "甲科室" in page
+
+
+def bulk_plan(size):
+    """A plan of `size` tasks with milestones and reports, inserted in bulk."""
+    office = factories.department(f"科室{size}")
+    author = factories.UserFactory()
+    plan = factories.PlanFactory()
+    sections = [factories.SectionFactory(plan=plan, number=n) for n in range(1, 8)]
+    Task.objects.bulk_create(
+        Task(plan=plan, section=sections[n % 7], number=n + 1, title=f"任务{n}", lead_department=office,
+             deadline=datetime.date(plan.year, 12 if n % 3 else 3, 28))
+        for n in range(size)
+    )
+    tasks = list(Task.objects.filter(plan=plan))
+    Milestone.objects.bulk_create(
+        Milestone(task=task, title="节点", due_date=datetime.date(plan.year, 5, 1)) for task in tasks
+    )
+    ProgressReport.objects.bulk_create(
+        ProgressReport(task=task, month=datetime.date(plan.year, 5, 1), department=office, author=author,
+                       progress="进展", percent=task.number % 100, state="accepted",
+                       submitted_at=timezone.now())
+        for task in tasks[::2]
+    )
+    return plan
+
+
+def test_dashboard_queries_do_not_grow_with_tasks(client, leader_user):
+    counts = {}
+    client.force_login(leader_user)
+    for size in (35, 5000):
+        plan = bulk_plan(size)
+        client.get(reverse("reports:dashboard"), {"year": plan.year})
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("reports:dashboard"), {"year": plan.year, "month": 6})
+        assert response.context["dashboard"].overall.total == size
+        counts[size] = len(queries)
+    assert counts[35] == counts[5000] <= 15, counts
