@@ -75,7 +75,7 @@ def test_a_path_in_the_name_never_leaves_the_store(client, task, lead_staff, set
     assert evidence.file.name.startswith("evidence/") and "x.pdf" not in evidence.file.name
     assert not (tmp_path / "x.pdf").exists() and not (settings.MEDIA_ROOT.parent / "x.pdf").exists()
     # A caller outside Django's parser (a command, a script) is refused outright.
-    with pytest.raises(ValidationError, match="folder path"):
+    with pytest.raises(ValidationError, match="文件夹路径"):
         check_upload(ContentFile(pdf_bytes(), name="../../x.pdf"))
 
 
