@@ -1,7 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Evidence, Milestone, Plan, ProgressReport, Section, Task
+from .models import (
+    Evidence,
+    Instruction,
+    InstructionReply,
+    Milestone,
+    Notification,
+    Plan,
+    ProgressReport,
+    Section,
+    Task,
+    TaskRequest,
+)
 
 
 class SectionInline(admin.TabularInline):
@@ -71,3 +82,37 @@ class EvidenceAdmin(admin.ModelAdmin):
     list_select_related = ["task", "report", "uploaded_by"]
     readonly_fields = ["sha256", "size", "content_type", "uploaded_at"]
     raw_id_fields = ["task", "report", "milestone", "uploaded_by"]
+
+
+class InstructionReplyInline(admin.TabularInline):
+    model = InstructionReply
+    extra = 0
+    raw_id_fields = ["author"]
+
+
+@admin.register(Instruction)
+class InstructionAdmin(SimpleHistoryAdmin):
+    list_display = ["task", "author", "created_at", "reply_by"]
+    list_filter = ["author", "created_at"]
+    search_fields = ["text", "task__title"]
+    list_select_related = ["task", "author"]
+    raw_id_fields = ["task", "author"]
+    inlines = [InstructionReplyInline]
+
+
+@admin.register(TaskRequest)
+class TaskRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["task", "kind", "state", "requested_by", "requested_at", "decided_by"]
+    list_filter = ["kind", "state"]
+    search_fields = ["task__title", "reason"]
+    list_select_related = ["task", "requested_by", "decided_by"]
+    raw_id_fields = ["task", "requested_by", "decided_by"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "message", "created_at", "read_at"]
+    list_filter = ["read_at", "created_at"]
+    search_fields = ["message", "recipient__username"]
+    list_select_related = ["recipient"]
+    raw_id_fields = ["recipient", "task"]

@@ -1,13 +1,16 @@
 """The history tab: every recorded change to a task and its parts, in readable words."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
+
+from django.apps import apps
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Instruction, InstructionReply, Milestone, ProgressReport, TaskRequest
+from .models import Instruction, InstructionReply, Milestone, ProgressReport, Task, TaskRequest
 
 HIDDEN_FIELDS = {"id", "version", "task", "plan", "section", "content", "instruction"}
 
@@ -61,7 +64,8 @@ def _related_names(records, model):
     return names
 
 
-def _entries_for(records, model, subject_of):
+def _entries_for(records, model, subject_of, extra_values=None):
+    """One entry per recorded change; `extra_values(record)` adds derived fields (e.g. an M2M)."""
     names = _related_names(records, model)
     fields = [
         f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS and not f.name.endswith("_ptr")
@@ -85,6 +89,11 @@ def _entries_for(records, model, subject_of):
                     _display(field_object, new, names),
                 )
             )
+        if extra_values:
+            for label, new in extra_values(record).items():
+                old = extra_values(previous).get(label) if previous else None
+                if (previous is None and new) or (previous is not None and old != new):
+                    changes.append(Change(label, old or ("—" if previous else ""), new or "—"))
         action = {"+": _("created"), "~": _("changed"), "-": _("deleted")}[record.history_type]
         if changes or record.history_type != "~":
             entries.append(
@@ -102,11 +111,27 @@ def _entries_for(records, model, subject_of):
     return entries
 
 
+def _cooperating_departments_by_record(records):
+    """The cooperating departments each historical task record saw, as one readable value."""
+    through = apps.get_model("tasks", "HistoricalTask_cooperating_departments")
+    names_by_record = defaultdict(list)
+    for history_id, name in (
+        through.objects.filter(history__in=[r.history_id for r in records])
+        .order_by("department__order", "department__name")
+        .values_list("history_id", "department__name")
+    ):
+        names_by_record[history_id].append(name)
+    label = str(Task._meta.get_field("cooperating_departments").verbose_name)
+    return lambda record: {label: "、".join(names_by_record.get(record.history_id, []))}
+
+
 def task_history(task):
     """All changes to the task, its milestones, reports and requests, newest first."""
     task_model = type(task)
+    task_records = list(task.history.select_related("history_user"))
     entries = _entries_for(
-        list(task.history.select_related("history_user")), task_model, lambda r: _("Task")
+        task_records, task_model, lambda r: _("Task"),
+        extra_values=_cooperating_departments_by_record(task_records),
     )
     entries += _entries_for(
         list(Milestone.history.filter(task_id=task.pk).select_related("history_user")),

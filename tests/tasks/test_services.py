@@ -88,3 +88,15 @@ def test_milestone_after_deadline_is_refused(task, lead_staff):
             task=task, title="太晚", due_date=datetime.date(2022, 1, 5), actor=lead_staff
         )
     assert not task.milestones.exists()
+
+
+def test_history_tab_shows_reassignment_in_words(task, supervisor_user, unrelated_department):
+    from tasks.history import task_history
+
+    services.task_assign_departments(
+        task=task, lead=unrelated_department, cooperating=[task.lead_department], actor=supervisor_user
+    )
+    changes = [(c.field, c.old, c.new) for entry in task_history(task) for c in entry.changes]
+    assert ("牵头单位", "基础教育科", "计划财务科") in changes
+    # simple-history records the M2M change as a removal and an addition.
+    assert ("配合单位", "督导室", "—") in changes and ("配合单位", "—", "基础教育科") in changes

@@ -89,6 +89,7 @@ def test_plan_page_query_count_does_not_grow_with_tasks(client, task, django_ass
 def test_admin_lists_every_model(admin_client):
     for name in ["tasks/plan", "tasks/section", "tasks/task", "tasks/milestone",
                  "tasks/progressreport", "tasks/evidence", "departments/department",
-                 "departments/membership"]:
+                 "departments/membership", "tasks/instruction", "tasks/taskrequest",
+                 "tasks/notification"]:
         assert admin_client.get(f"/admin/{name}/").status_code == 200, name
     assert admin_client.get("/admin/tasks/task/?q=督导").status_code == 200
