@@ -6,6 +6,10 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
+    path("ledger.xlsx", views.MonthlyLedgerDownloadView.as_view(), name="monthly_ledger"),
+    path("summaries/", views.SummaryListView.as_view(), name="summaries"),
+    path("summaries/<int:year>/<int:quarter>/generate/", views.SummaryGenerateView.as_view(), name="summary_generate"),
+    path("summaries/<int:pk>/<slug:kind>/", views.SummaryFileView.as_view(), name="summary_file"),
     path("sections/<int:number>/", views.SectionDashboardView.as_view(), name="section"),
     path("departments/<int:pk>/", views.DepartmentDashboardView.as_view(), name="department"),
 ]

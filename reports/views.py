@@ -5,16 +5,28 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.contrib import messages
+from django.http import FileResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from departments.models import Department
 from tasks import selectors as task_selectors
+from tasks.permissions import can_review_reports
 from tasks.status import default_as_of, month_end
 
+from . import services
 from .charts import stacked_bar, trend_chart
 from .forms import DashboardFilterForm
+from .models import QuarterlySummary
 from .permissions import dashboard_scope_for
 from .selectors import build_dashboard
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class DashboardMixin(LoginRequiredMixin):
@@ -105,3 +117,69 @@ class DepartmentDashboardView(DashboardMixin, TemplateView):
         )
         context["lines"] = [line for row in dashboard.sections for line in row.lines]
         return super().get_context_data(**context, **kwargs)
+
+
+class MonthlyLedgerDownloadView(DashboardMixin, View):
+    """The month's ledger (月报台账) as .xlsx, for the dashboard's plan, month and department."""
+
+    def get(self, request, *args, **kwargs):
+        plan, on, departments, department, _form = self.filters()
+        section = request.GET.get("section")
+        handle, name = services.monthly_ledger_file(
+            plan=plan, month=on.replace(day=1), on=on, departments=departments,
+            section_number=int(section) if section and section.isdigit() else None,
+            unit=department.name if department else "",
+        )
+        return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+
+
+class SummaryListView(DashboardMixin, TemplateView):
+    """The plan's quarterly summaries, their state (polled by htmx while running) and files."""
+
+    template_name = "reports/summary_list.html"
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["reports/summary_list.html#summaries"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        plan, on, _departments, _department, form = self.filters()
+        summaries = {summary.quarter: summary for summary in services.summaries_for_plan(plan)}
+        rows = [(quarter, summaries.get(quarter)) for quarter in range(1, 5)]
+        return super().get_context_data(
+            nav="dashboard", plan=plan, rows=rows, filter_form=form,
+            can_generate=can_review_reports(self.request.user),
+            polling=any(s and s.state in ("queued", "running") for _q, s in rows),
+            **kwargs,
+        )
+
+
+class SummaryGenerateView(DashboardMixin, View):
+    def post(self, request, year, quarter):
+        if not can_review_reports(request.user):
+            raise PermissionDenied
+        plan = task_selectors.plan_for_viewer(request.user, year=year)
+        if quarter not in (1, 2, 3, 4):
+            raise Http404
+        services.summary_request(plan=plan, quarter=quarter, actor=request.user)
+        messages.success(request, _("The summary is being generated; this page updates by itself."))
+        return redirect(f"{reverse('reports:summaries')}?year={year}")
+
+
+class SummaryFileView(DashboardMixin, View):
+    CONTENT_TYPES = {"xlsx": XLSX, "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+    def get(self, request, pk, kind):
+        summary = QuarterlySummary.objects.filter(
+            pk=pk, plan__in=task_selectors.plans_visible_to(request.user)
+        ).select_related("plan").first()
+        if summary is None or kind not in self.CONTENT_TYPES or not getattr(summary, kind):
+            raise Http404
+        name = f"{summary.plan.title}第{summary.quarter}季度落实情况总结.{kind}"
+        response = FileResponse(
+            getattr(summary, kind).open("rb"), as_attachment=True, filename=name,
+            content_type=self.CONTENT_TYPES[kind],
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -225,3 +225,7 @@ STATUS_AHEAD_POINTS = env.int("STATUS_AHEAD_POINTS", default=10)
 STATUS_WARNING_DAYS = env.int("STATUS_WARNING_DAYS", default=7)
 # Monthly reports are due by this day of the month.
 REPORTING_DAY = env.int("REPORTING_DAY", default=25)
+
+# Reminders (催办): days before a milestone to remind, days overdue before the supervision office is copied.
+REMINDER_DUE_DAYS = env.int("REMINDER_DUE_DAYS", default=3)
+REMINDER_ESCALATION_DAYS = env.int("REMINDER_ESCALATION_DAYS", default=7)

@@ -90,6 +90,6 @@ def test_admin_lists_every_model(admin_client):
     for name in ["tasks/plan", "tasks/section", "tasks/task", "tasks/milestone",
                  "tasks/progressreport", "tasks/evidence", "departments/department",
                  "departments/membership", "tasks/instruction", "tasks/taskrequest",
-                 "tasks/notification"]:
+                 "tasks/notification", "reports/quarterlysummary", "reports/reminderlog"]:
         assert admin_client.get(f"/admin/{name}/").status_code == 200, name
     assert admin_client.get("/admin/tasks/task/?q=督导").status_code == 200

@@ -1,0 +1,256 @@
+"""Excel and Word builders: pure functions from rows to a file, written in streaming mode.
+
+Text that looks like a formula (= + - @, tab, CR) is always written as a string cell, never as a
+formula: XlsxWriter's automatic conversions are switched off and every value goes through
+`write_string`.
+"""
+
+import xlsxwriter
+from tasks.status import Light
+
+LIGHT_FILLS = {
+    Light.LATE: "#F4B6B0",
+    Light.WARNING: "#FCE3A6",
+    Light.NORMAL: "#C9E7C4",
+    Light.AHEAD: "#BFE6E0",
+    Light.DONE: "#C7DBF2",
+    Light.NOT_STARTED: "#E4E8ED",
+}
+LEDGER_COLUMNS = [
+    ("序号", 6), ("工作任务", 22), ("牵头单位", 12), ("配合单位", 14), ("责任人", 9), ("完成时限", 11),
+    ("本月进展情况", 38), ("存在问题", 20), ("下步打算", 20), ("完成进度", 9), ("状态", 9), ("佐证材料", 16),
+]
+BODY_FONT = "仿宋"
+HEADING_FONT = "黑体"
+
+
+def open_workbook(target):
+    # constant_memory keeps one row in memory at a time; conversions off keep text inert.
+    return xlsxwriter.Workbook(
+        target,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "in_memory": False,
+        },
+    )
+
+
+def _formats(workbook):
+    base = {"font_name": BODY_FONT, "font_size": 11, "text_wrap": True, "valign": "top", "border": 1}
+    formats = {
+        "title": workbook.add_format({"font_name": HEADING_FONT, "font_size": 18, "align": "center", "valign": "vcenter"}),
+        "meta": workbook.add_format({"font_name": BODY_FONT, "font_size": 11}),
+        "header": workbook.add_format({**base, "font_name": HEADING_FONT, "bold": True, "align": "center",
+                                       "valign": "vcenter", "bg_color": "#D9E2F0"}),
+        "section": workbook.add_format({**base, "font_name": HEADING_FONT, "bold": True, "bg_color": "#EEF2F7"}),
+        "cell": workbook.add_format(base),
+        "center": workbook.add_format({**base, "align": "center"}),
+    }
+    for light, colour in LIGHT_FILLS.items():
+        formats[light] = workbook.add_format({**base, "align": "center", "bg_color": colour, "bold": True})
+    return formats
+
+
+def _display_width(text):
+    # A CJK character takes about 1.75 of Excel's width units in 仿宋, a Latin one about one.
+    return round(sum(1.75 if ord(ch) > 0x2E80 else 1 for ch in text))
+
+
+def row_height(values, widths, *, line_height=14.5):
+    """Height that shows every wrapped line: Excel and LibreOffice do not grow rows on opening."""
+    lines = 1
+    for value, width in zip(values, widths):
+        needed = sum(max(1, -(-_display_width(part) // max(width - 1, 1))) for part in str(value).split("\n"))
+        lines = max(lines, needed)
+    return lines * line_height + 4
+
+
+def write_monthly_ledger(target, *, rows, title, unit, as_of_text):
+    """Write the 月报 ledger to `target` (a path or a binary file) from `reports.selectors` rows."""
+    workbook = open_workbook(target)
+    sheet = workbook.add_worksheet("月报")
+    formats = _formats(workbook)
+    last_column = len(LEDGER_COLUMNS) - 1
+    for index, (_name, width) in enumerate(LEDGER_COLUMNS):
+        sheet.set_column(index, index, width)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.repeat_rows(2, 2)
+    sheet.set_footer("&C第 &P 页，共 &N 页")
+    sheet.freeze_panes(3, 0)
+
+    sheet.set_row(0, 34)
+    sheet.merge_range(0, 0, 0, last_column, title, formats["title"])
+    sheet.write_string(1, 0, f"填报单位：{unit}", formats["meta"])
+    sheet.write_string(1, 8, f"截至日期：{as_of_text}", formats["meta"])
+    for column, (name, _width) in enumerate(LEDGER_COLUMNS):
+        sheet.write_string(2, column, name, formats["header"])
+
+    row_index, current_section = 3, None
+    for row in rows:
+        if row.section.pk != current_section:
+            current_section = row.section.pk
+            sheet.merge_range(
+                row_index, 0, row_index, last_column, f"{row.section.label}{row.section.title}", formats["section"]
+            )
+            row_index += 1
+        task, report = row.task, row.report
+        values = [
+            task.display_number,
+            task.title,
+            task.lead_department.name if task.lead_department else "",
+            "、".join(d.name for d in task.cooperating_departments.all()),
+            task.responsible_person,
+            task.deadline_text,
+            report.progress if report else "未报送",
+            report.problems if report else "",
+            report.next_steps if report else "",
+            f"{report.percent}%" if report else "",
+        ]
+        values += [str(row.status.label), "\n".join(row.evidence_names)]
+        sheet.set_row(row_index, row_height(values, [width for _name, width in LEDGER_COLUMNS]))
+        for column, value in enumerate(values):
+            style = formats["center"] if column in (0, 4, 5, 9) else formats["cell"]
+            if column == 10:
+                style = formats[row.status.light]
+            sheet.write_string(row_index, column, str(value or ""), style)
+        row_index += 1
+    workbook.close()
+    return row_index - 3
+
+
+def ledger_title(plan, month):
+    return f"{plan.title}落实情况月报（{month.year}年{month.month}月）"
+
+
+def chinese_date(day):
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+FIGURE_COLUMNS = [
+    ("tasks", "任务数"), ("done", "已完成"), ("on_track", "正常"), ("warning", "预警"), ("late", "滞后"),
+    ("completion_rate", "完成率%"), ("average_progress", "平均进度%"), ("milestones_due", "本季度到期节点"),
+    ("milestones_on_time", "按时完成节点"), ("reports_due", "应报月报"), ("reports_on_time", "按时报送"),
+    ("on_time_rate", "按时报送率%"),
+]
+
+
+def _figure_sheet(workbook, formats, name, first_header, rows):
+    sheet = workbook.add_worksheet(name)
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, len(FIGURE_COLUMNS), 11)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.write_string(0, 0, first_header, formats["header"])
+    for column, (_key, label) in enumerate(FIGURE_COLUMNS, start=1):
+        sheet.write_string(0, column, label, formats["header"])
+    for index, (label, figures) in enumerate(rows, start=1):
+        sheet.write_string(index, 0, label, formats["cell"])
+        for column, (key, _label) in enumerate(FIGURE_COLUMNS, start=1):
+            sheet.write_number(index, column, figures[key], formats["center"])
+
+
+def write_quarterly_xlsx(target, figures):
+    """The quarter's tables: overall, by section, by department, late tasks, progress by task."""
+    workbook = open_workbook(target)
+    formats = _formats(workbook)
+    _figure_sheet(workbook, formats, "总体", "范围", [(figures["plan"], figures["overall"])])
+    _figure_sheet(workbook, formats, "分板块", "板块", [(s["label"], s) for s in figures["sections"]])
+    _figure_sheet(workbook, formats, "分单位", "牵头单位", [(d["name"], d) for d in figures["departments"]])
+
+    late = workbook.add_worksheet("滞后任务")
+    for column, (label, width) in enumerate([("序号", 6), ("工作任务", 30), ("牵头单位", 14), ("原因", 60)]):
+        late.set_column(column, column, width)
+        late.write_string(0, column, label, formats["header"])
+    for index, task in enumerate(figures["late_tasks"], start=1):
+        for column, value in enumerate([task["number"], task["title"], task["lead_department"], task["reason"]]):
+            late.write_string(index, column, str(value), formats["cell"])
+
+    detail = workbook.add_worksheet("任务进展")
+    headers = [("序号", 6), ("工作任务", 26), ("牵头单位", 14), ("状态", 9), ("本季度进展", 70), ("存在问题", 30)]
+    for column, (label, width) in enumerate(headers):
+        detail.set_column(column, column, width)
+        detail.write_string(0, column, label, formats["header"])
+    detail.repeat_rows(0, 0)
+    row = 1
+    for section in figures["sections"]:
+        detail.merge_range(row, 0, row, len(headers) - 1, section["label"], formats["section"])
+        row += 1
+        for task in section["tasks_detail"]:
+            progress = "\n".join(f"{p['month']}月：{p['text']}" for p in task["progress"]) or "本季度未报送"
+            values = [task["number"], task["title"], task["lead_department"], task["status"], progress, task["open_problems"]]
+            for column, value in enumerate(values):
+                style = formats[task["light"]] if column == 3 else formats["cell"]
+                detail.write_string(row, column, str(value), style)
+            row += 1
+    workbook.close()
+
+
+def _xml_safe(text):
+    """Word's XML cannot hold most control characters; drop them rather than fail the summary."""
+    return "".join(ch for ch in str(text) if ch in "\t\n\r" or ord(ch) >= 0x20)
+
+
+def write_quarterly_docx(target, figures):
+    """A narrative in the style of a bureau's quarterly summary: title, sections, a paragraph per task."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    document = Document()
+    normal = document.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = Pt(14)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), BODY_FONT)
+    for style_name in ("Title", "Heading 1", "Heading 2"):
+        style = document.styles[style_name]
+        style.font.name = HEADING_FONT
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.element.rPr.rFonts.set(qn("w:eastAsia"), HEADING_FONT)
+
+    title = document.add_heading(f"{figures['plan']}第{figures['quarter']}季度落实情况总结", level=0)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    overall = figures["overall"]
+    document.add_paragraph(
+        f"截至{figures['as_of']}，{figures['plan']}共{overall['tasks']}项任务，已完成{overall['done']}项，"
+        f"正常推进{overall['on_track']}项，预警{overall['warning']}项，滞后{overall['late']}项，完成率{overall['completion_rate']}%，"
+        f"平均进度{overall['average_progress']}%。本季度到期时间节点{overall['milestones_due']}个，按时完成"
+        f"{overall['milestones_on_time']}个；应报月度进展{overall['reports_due']}份，按时报送{overall['reports_on_time']}份，"
+        f"按时报送率{overall['on_time_rate']}%。"
+    )
+    for section in figures["sections"]:
+        document.add_heading(section["label"], level=1)
+        document.add_paragraph(
+            f"本板块{section['tasks']}项任务，已完成{section['done']}项，预警{section['warning']}项，滞后{section['late']}项，"
+            f"平均进度{section['average_progress']}%。"
+        )
+        for task in section["tasks_detail"]:
+            paragraph = document.add_paragraph()
+            heading = f"{task['number']}. {task['title']}（{task['lead_department']}，{task['status']}）。"
+            paragraph.add_run(_xml_safe(heading)).bold = True
+            progress = "；".join(
+                (p["text"] if p["text"].startswith(f"{p['month']}月") else f"{p['month']}月，{p['text']}").rstrip("。")
+                for p in task["progress"]
+            )
+            paragraph.add_run(_xml_safe(progress + "。" if progress else "本季度未报送进展。"))
+            if task["open_problems"]:
+                paragraph.add_run(_xml_safe(f"存在问题：{task['open_problems']}"))
+    document.add_heading("滞后任务", level=1)
+    if figures["late_tasks"]:
+        table = document.add_table(rows=1, cols=4)
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, ["序号", "工作任务", "牵头单位", "滞后原因"]):
+            cell.text = text
+        for task in figures["late_tasks"]:
+            for cell, text in zip(table.add_row().cells, [task["number"], task["title"], task["lead_department"], task["reason"]]):
+                cell.text = _xml_safe(text)
+    else:
+        document.add_paragraph("本季度无滞后任务。")
+    document.save(target)

@@ -1,0 +1,38 @@
+"""Background jobs: they take ids, call services, and are safe to run twice."""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from tasks.models import Plan
+
+from . import services
+
+# Database hiccups are worth retrying; a bug is not (it is recorded on the summary instead).
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def generate_quarterly_summary(plan_id, quarter):
+    plan = Plan.objects.get(pk=plan_id)
+    services.summary_generate(plan=plan, quarter=quarter)
+
+
+@shared_task(acks_late=True)
+def generate_due_quarterly_summaries():
+    """Beat job on the first day of a quarter: the quarter that just ended, for its plan."""
+    year, quarter = services.previous_quarter(timezone.localdate())
+    for plan in Plan.objects.filter(year=year).exclude(status=Plan.Status.DRAFT):
+        services.summary_request(plan=plan, quarter=quarter)
+
+
+@shared_task(acks_late=True)
+def send_daily_reminders():
+    return services.reminders_send(today=timezone.localdate())

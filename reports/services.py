@@ -1,0 +1,188 @@
+"""Writes of the reports app: generated files, summary records and reminders."""
+
+import datetime
+import tempfile
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files import File
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from departments.models import Membership
+from departments.roles import SUPERVISOR
+from tasks.models import Milestone, Plan, ProgressReport, Task
+from tasks.services import notify, task_url
+from tasks.status import month_end, reporting_deadline
+
+from . import exporters, selectors
+from .models import QuarterlySummary, ReminderLog
+
+
+def monthly_ledger_file(*, plan, month, on=None, departments=None, section_number=None, unit=""):
+    """Build the month's ledger into a temporary file (rewound) and return it with a file name."""
+    on = on or month_end(month)
+    rows = selectors.monthly_ledger(
+        plan=plan, month=month, on=on, section_number=section_number, departments=departments
+    )
+    handle = tempfile.TemporaryFile()
+    exporters.write_monthly_ledger(
+        handle,
+        rows=rows,
+        title=exporters.ledger_title(plan, month),
+        unit=unit or plan.issuing_body,
+        as_of_text=exporters.chinese_date(on),
+    )
+    handle.seek(0)
+    name = f"{plan.title}落实情况月报-{month:%Y-%m}.xlsx"
+    return handle, name
+
+
+# Quarterly summaries
+
+
+def previous_quarter(today):
+    """(year, quarter) of the quarter that ended before `today`'s quarter began."""
+    quarter = (today.month - 1) // 3 + 1
+    return (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
+
+
+@transaction.atomic
+def summary_request(*, plan, quarter, actor=None):
+    """Queue a summary; a request while one is queued or running enqueues nothing more."""
+    from .jobs import generate_quarterly_summary
+
+    summary, _created = QuarterlySummary.objects.select_for_update().get_or_create(plan=plan, quarter=quarter)
+    if summary.state in (QuarterlySummary.State.QUEUED, QuarterlySummary.State.RUNNING) and not _created:
+        return summary
+    summary.state = QuarterlySummary.State.QUEUED
+    summary.error = ""
+    summary.requested_by = actor
+    summary.queued_at = timezone.now()
+    summary.save()
+    generate_quarterly_summary.delay_on_commit(plan.pk, quarter)
+    return summary
+
+
+def summary_generate(*, plan, quarter, today=None):
+    """Build the figures and both files, then swap them into the record in one transaction.
+
+    Files are written completely to temporary files first and stored under new names; the record
+    points at them only once both exist, and the old files are deleted after the commit. Running
+    it twice leaves one record with the latest files.
+    """
+    summary, _ = QuarterlySummary.objects.get_or_create(plan=plan, quarter=quarter)
+    QuarterlySummary.objects.filter(pk=summary.pk).update(
+        state=QuarterlySummary.State.RUNNING, started_at=timezone.now(), error="",
+        attempts=summary.attempts + 1,
+    )
+    try:
+        figures = selectors.quarterly_figures(plan=plan, quarter=quarter, today=today or timezone.localdate())
+        stem = f"{plan.year}-Q{quarter}-{timezone.now():%Y%m%d%H%M%S%f}"
+        with tempfile.TemporaryFile() as xlsx_file, tempfile.TemporaryFile() as docx_file:
+            exporters.write_quarterly_xlsx(xlsx_file, figures)
+            exporters.write_quarterly_docx(docx_file, figures)
+            xlsx_file.seek(0)
+            docx_file.seek(0)
+            storage = QuarterlySummary._meta.get_field("xlsx").storage
+            new_xlsx = storage.save(f"summaries/{stem}.xlsx", File(xlsx_file))
+            new_docx = storage.save(f"summaries/{stem}.docx", File(docx_file))
+        with transaction.atomic():
+            summary = QuarterlySummary.objects.select_for_update().get(pk=summary.pk)
+            old_files = [name for name in (summary.xlsx.name, summary.docx.name) if name]
+            summary.figures = figures
+            summary.xlsx.name, summary.docx.name = new_xlsx, new_docx
+            summary.state = QuarterlySummary.State.DONE
+            summary.finished_at = timezone.now()
+            summary.save()
+            transaction.on_commit(lambda: [storage.delete(name) for name in old_files])
+        return summary
+    except Exception as error:
+        QuarterlySummary.objects.filter(pk=summary.pk).update(
+            state=QuarterlySummary.State.FAILED, error=f"{type(error).__name__}: {error}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+
+
+def summaries_for_plan(plan):
+    return QuarterlySummary.objects.filter(plan=plan).order_by("quarter")
+
+
+# Reminders (催办)
+
+
+def _members(department):
+    if department is None:
+        return []
+    return [m.user for m in Membership.objects.filter(department=department).select_related("user")]
+
+
+def _remember(kind, key, recipient, day):
+    """True the first time this reminder goes to this person today; False on any repeat."""
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(kind=kind, key=key, recipient=recipient, day=day)
+        return True
+    except IntegrityError:
+        return False
+
+
+def reminders_send(*, today):
+    """The day's reminders: due soon, overdue (escalated after a week), reports missing."""
+    supervisors = list(get_user_model().objects.filter(groups__name=SUPERVISOR, is_active=True))
+    outgoing = []  # (recipient, kind, key, message, task)
+
+    open_tasks = Task.objects.filter(plan__status=Plan.Status.ACTIVE).exclude(state=Task.State.COMPLETED)
+    soon = today + datetime.timedelta(days=settings.REMINDER_DUE_DAYS)
+    for milestone in Milestone.objects.filter(
+        task__in=open_tasks, done_on=None, due_date__lte=soon
+    ).select_related("task__plan", "task__lead_department", "task__responsible_leader"):
+        task = milestone.task
+        days = (milestone.due_date - today).days
+        if days >= 0:
+            message = _("Milestone ‘%(title)s’ of “%(task)s” is due in %(days)d days.") % {
+                "title": milestone.title, "task": task.title, "days": days}
+            outgoing += [(user, "milestone_due", f"m{milestone.pk}", message, task) for user in _members(task.lead_department)]
+        else:
+            message = _("Milestone ‘%(title)s’ of “%(task)s” is %(days)d days overdue.") % {
+                "title": milestone.title, "task": task.title, "days": -days}
+            outgoing += _overdue_recipients(task, -days, supervisors, "milestone_overdue", f"m{milestone.pk}", message)
+    for task in open_tasks.filter(deadline__lt=today).select_related("plan", "lead_department", "responsible_leader"):
+        days = (today - task.deadline).days
+        message = _("“%(task)s” is %(days)d days past its deadline.") % {"task": task.title, "days": days}
+        outgoing += _overdue_recipients(task, days, supervisors, "task_overdue", f"t{task.pk}", message)
+
+    month = today.replace(day=1)
+    if today > reporting_deadline(month).date():
+        reported = ProgressReport.objects.filter(
+            month=month, state__in=(ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
+        ).values("task_id", "department_id")
+        reported = {(row["task_id"], row["department_id"]) for row in reported}
+        for task in open_tasks.filter(plan__year=today.year).select_related("plan", "lead_department"):
+            if task.lead_department_id and (task.pk, task.lead_department_id) not in reported:
+                message = _("This month's report on “%(task)s” has not been submitted.") % {"task": task.title}
+                outgoing += [(user, "report_missing", f"t{task.pk}-{month:%Y%m}", message, task)
+                             for user in _members(task.lead_department)]
+
+    sent = 0
+    mails = []
+    for user, kind, key, message, task in outgoing:
+        if _remember(kind, key, user, today):
+            notify(recipients=[user], message=message, task=task, url=task_url(task))
+            if user.email:
+                mails.append((_("Work plan reminder"), message, settings.DEFAULT_FROM_EMAIL, [user.email]))
+            sent += 1
+    if mails:
+        send_mass_mail(mails, fail_silently=False)
+    return sent
+
+
+def _overdue_recipients(task, days_overdue, supervisors, kind, key, message):
+    recipients = _members(task.lead_department) + ([task.responsible_leader] if task.responsible_leader else [])
+    if days_overdue > settings.REMINDER_ESCALATION_DAYS:
+        recipients += supervisors
+    return [(user, kind, key, message, task) for user in recipients]
