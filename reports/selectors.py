@@ -9,7 +9,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from tasks.models import Instruction, Milestone, ProgressReport, Task
 from tasks.status import Light, load_status_inputs, month_end, reporting_deadline, statuses_for
@@ -125,26 +125,31 @@ class Dashboard:
         return round(100 * self.on_time / self.due) if self.due else 0
 
 
-def plan_tasks(plan, *, departments=None):
+def plan_tasks(plan, *, departments=None, section_number=None):
+    """The tasks in scope, as a queryset used both to load them and as a subquery."""
     tasks = Task.objects.filter(plan=plan)
     if departments:
         tasks = tasks.filter(
             Q(lead_department__in=departments) | Q(cooperating_departments__in=departments)
         ).distinct()
+    if section_number is not None:
+        tasks = tasks.filter(section__number=section_number)
     return tasks
+
+
+def _load_tasks(scope, *order):
+    return list(
+        Task.objects.filter(pk__in=scope.values("pk"))
+        .select_related("section", "lead_department")
+        .prefetch_related("cooperating_departments")
+        .order_by(*order)
+    )
 
 
 def build_dashboard(*, plan, on, departments=None, section_number=None):
     """Every figure of the dashboard (or of a section's / department's drill-down)."""
-    scope = plan_tasks(plan, departments=departments)
-    if section_number is not None:
-        scope = scope.filter(section__number=section_number)
-    tasks = list(
-        Task.objects.filter(pk__in=scope.values("pk"))
-        .select_related("section", "lead_department")
-        .prefetch_related("cooperating_departments")
-        .order_by("number")
-    )
+    scope = plan_tasks(plan, departments=departments, section_number=section_number)
+    tasks = _load_tasks(scope, "number")
     inputs = load_status_inputs(tasks, on=on, scope=scope.values("pk"))
     statuses = statuses_for(tasks, on=on, inputs=inputs)
     month = on.replace(day=1)
@@ -252,15 +257,8 @@ class LedgerRow:
 
 def monthly_ledger(*, plan, month, on, section_number=None, departments=None):
     """The ledger's rows in section and task order; queries do not grow with the number of tasks."""
-    scope = plan_tasks(plan, departments=departments)
-    if section_number is not None:
-        scope = scope.filter(section__number=section_number)
-    tasks = list(
-        Task.objects.filter(pk__in=scope.values("pk"))
-        .select_related("section", "lead_department")
-        .prefetch_related(Prefetch("cooperating_departments"))
-        .order_by("section__number", "number")
-    )
+    scope = plan_tasks(plan, departments=departments, section_number=section_number)
+    tasks = _load_tasks(scope, "section__number", "number")
     statuses = statuses_for(tasks, on=on, scope=scope.values("pk"))
     lead_of = {task.pk: task.lead_department_id for task in tasks}
     reports = {
