@@ -202,7 +202,7 @@ def write_quarterly_docx(target, figures):
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Cm, Pt, RGBColor
 
     document = Document()
     normal = document.styles["Normal"]
@@ -251,6 +251,14 @@ def write_quarterly_docx(target, figures):
         for task in figures["late_tasks"]:
             for cell, text in zip(table.add_row().cells, [task["number"], task["title"], task["lead_department"], task["reason"]]):
                 cell.text = _xml_safe(text)
+        # Word reads the cell widths, LibreOffice the grid's: set both.
+        table.autofit = False
+        widths = (Cm(1.3), Cm(4.5), Cm(3), Cm(7.5))
+        for column, width in zip(table.columns, widths):
+            column.width = width
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths):
+                cell.width = width
     else:
         document.add_paragraph("本季度无滞后任务。")
     document.save(target)
