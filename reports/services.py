@@ -8,12 +8,12 @@ from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.models import Membership
-from departments.roles import SUPERVISOR
+from departments.roles import LEADER, SUPERVISOR
 from tasks.models import Milestone, Plan, ProgressReport, Task
 from tasks.services import notify, task_url
 from tasks.status import month_end, reporting_deadline
@@ -74,7 +74,7 @@ def summary_generate(*, plan, quarter, today=None):
     points at them only once both exist, and the old files are deleted after the commit. Running
     it twice leaves one record with the latest files.
     """
-    summary, _ = QuarterlySummary.objects.get_or_create(plan=plan, quarter=quarter)
+    summary = QuarterlySummary.objects.get_or_create(plan=plan, quarter=quarter)[0]
     QuarterlySummary.objects.filter(pk=summary.pk).update(
         state=QuarterlySummary.State.RUNNING, started_at=timezone.now(), error="",
         attempts=summary.attempts + 1,
@@ -99,6 +99,15 @@ def summary_generate(*, plan, quarter, today=None):
             summary.finished_at = timezone.now()
             summary.save()
             transaction.on_commit(lambda: [storage.delete(name) for name in old_files])
+            readers = get_user_model().objects.filter(
+                groups__name__in=[LEADER, SUPERVISOR], is_active=True
+            ).distinct()
+            notify(
+                recipients=readers,
+                message=_("The %(plan)s summary for quarter %(quarter)d is ready.")
+                % {"plan": plan.title, "quarter": quarter},
+                url=f"{reverse('reports:summaries')}?year={plan.year}",
+            )
         return summary
     except Exception as error:
         QuarterlySummary.objects.filter(pk=summary.pk).update(

@@ -68,6 +68,14 @@ def test_figures_equal_the_hand_computed_ones(plan):
     assert steady["open_problems"] == "经费待落实"
 
 
+def test_leaders_are_told_when_the_summary_is_ready(plan, leader_user):
+    from tasks.models import Notification
+
+    services.summary_generate(plan=plan, quarter=2, today=AFTER_Q2)
+    message = Notification.objects.get(recipient=leader_user).message
+    assert message == "四平市2021年教育工作要点第2季度落实情况总结已生成。"
+
+
 def test_generate_twice_keeps_one_record_and_replaces_the_files(plan, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = services.summary_generate(plan=plan, quarter=2, today=AFTER_Q2)
