@@ -229,3 +229,7 @@ REPORTING_DAY = env.int("REPORTING_DAY", default=25)
 # Reminders (催办): days before a milestone to remind, days overdue before the supervision office is copied.
 REMINDER_DUE_DAYS = env.int("REMINDER_DUE_DAYS", default=3)
 REMINDER_ESCALATION_DAYS = env.int("REMINDER_ESCALATION_DAYS", default=7)
+
+# Imports of Excel task lists: refused above these sizes before any parsing.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)

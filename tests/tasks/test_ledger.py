@@ -1,0 +1,140 @@
+"""The Excel ledger reader on ledgers as bureaus make them, and on files that must be refused."""
+
+import datetime
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from tasks.ledger import LedgerError, parse_number, parse_section, read_ledger
+
+
+def workbook_bytes(rows, merges=()):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    for merge in merges:
+        sheet.merge_cells(merge)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+REAL_LEDGER = [
+    ["四平市教育局2021年重点工作任务分解表"],
+    ["（督查室制表，2021年2月）"],
+    [],
+    ["编号", "类别", "重点任务", "工作措施", "责任单位", "协办单位", "分管领导", "联系人", "完成时间", "备用列"],
+    ["１", "一、党建工作", " 加强学习教育 ", "准确领会……", "宣传科", "机关党委、德育科", "王建国", "曹雪", "全年", "x"],
+    ["2", None, "夯实基层党组织", "落实质量建党……", None, "组织人事科\n机关党委", "王建国", "何芳", datetime.datetime(2021, 6, 30), ""],
+    [None, None, None, None, None, None, None, None, None, None],
+    ["3", "二、教育改革", "深化大学区管理改革", "出台方案", "基础教育科", "督导室/教研室", "李红梅", "郑丽娟", "6月底", ""],
+    ["备注：本表由督查室负责解释。"],
+    ["合计", "3项"],
+]
+
+
+def test_a_real_ledger_with_title_rows_synonyms_merges_and_footers():
+    ledger = read_ledger(workbook_bytes(REAL_LEDGER, merges=["B5:B6", "E5:E6"]))
+    assert ledger.header_line == 4
+    assert ledger.columns["title"] == "重点任务" and ledger.columns["lead_department"] == "责任单位"
+    assert ledger.unknown_columns == ["备用列"]
+    assert [row.line for row in ledger.rows] == [5, 6, 8]
+    first, second, third = (row.values for row in ledger.rows)
+    assert first["number"] == "1" and first["title"] == "加强学习教育"
+    assert second["section"] == "一、党建工作", "a merged section cell applies to every row it spans"
+    assert second["lead_department"] == "宣传科"
+    assert second["deadline"] == datetime.datetime(2021, 6, 30)
+    assert third["cooperating_departments"] == "督导室/教研室"
+
+
+def test_columns_in_any_order():
+    rows = [["完成时限", "工作任务", "序号"], ["全年", "任务甲", "1"]]
+    ledger = read_ledger(workbook_bytes(rows))
+    assert ledger.rows[0].values == {"deadline": "全年", "title": "任务甲", "number": "1"}
+
+
+def test_missing_title_column_names_what_was_found_and_expected():
+    with pytest.raises(LedgerError) as error:
+        read_ledger(workbook_bytes([["序号", "内容", "牵头单位"], ["1", "x", "办公室"]]))
+    message = str(error.value)
+    assert "工作任务" in message and "序号、内容、牵头单位" in message
+
+
+def test_section_and_number_cells():
+    assert parse_section("一、党建工作") == (1, "党建工作")
+    assert parse_section("十二．其他") == (12, "其他")
+    assert parse_section("党建工作") == (None, "党建工作")
+    assert parse_number("12、") == 12 and parse_number("甲") is None
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"name,task\n1,x\n", "不是 Excel"),
+        (b"PK\x03\x04" + b"\x00" * 100, "不是 Excel"),
+        (b"", "不是 Excel"),
+    ],
+)
+def test_not_a_workbook(content, message):
+    with pytest.raises(LedgerError, match=message):
+        read_ledger(io.BytesIO(content))
+
+
+def test_truncated_workbook():
+    data = workbook_bytes(REAL_LEDGER).getvalue()
+    with pytest.raises(LedgerError):
+        read_ledger(io.BytesIO(data[: len(data) // 2]))
+
+
+def rewrite(data, name, transform):
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            target.writestr(item, transform(content) if item.filename == name else content)
+    out.seek(0)
+    return out
+
+
+def test_a_sheet_declaring_a_huge_dimension_is_refused_before_parsing():
+    data = workbook_bytes([["工作任务", "序号"], ["x", "1"]]).getvalue()
+    hostile = rewrite(data, "xl/worksheets/sheet1.xml",
+                      lambda xml: xml.replace(b'<dimension ref="A1:B2"/>', b'<dimension ref="A1:XFD1048576"/>'))
+    with pytest.raises(LedgerError, match="1048576"):
+        read_ledger(hostile)
+
+
+def test_a_zip_bomb_is_refused_by_its_unpacked_size(settings):
+    settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 5 * 1024 * 1024
+    data = workbook_bytes([["工作任务"], ["x"]]).getvalue()
+    padding = b"<!--" + b"0" * (20 * 1024 * 1024) + b"-->"
+    bomb = rewrite(data, "xl/styles.xml", lambda xml: xml + padding)
+    assert len(bomb.getvalue()) < 200_000
+    with pytest.raises(LedgerError, match="MB"):
+        read_ledger(bomb)
+
+
+def test_more_rows_than_allowed(settings):
+    settings.IMPORT_MAX_ROWS = 5
+    rows = [["工作任务", "序号"]] + [[f"任务{n}", str(n)] for n in range(100)]
+    with pytest.raises(LedgerError, match="5"):
+        read_ledger(workbook_bytes(rows))
+
+
+def test_formula_looking_text_is_read_as_text_and_formulas_are_never_evaluated():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["工作任务", "具体内容", "责任人"])
+    text_cell = sheet.cell(row=2, column=1, value="=1+1")
+    text_cell.data_type = "s"  # typed as text in Excel
+    sheet.cell(row=2, column=2, value="@SUM(A1)")
+    sheet.cell(row=2, column=3, value="=HYPERLINK(\"http://evil\")")  # a real formula, no cached value
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    assert read_ledger(buffer).rows[0].values == {"title": "=1+1", "content": "@SUM(A1)", "responsible_person": ""}
