@@ -102,6 +102,7 @@ def test_queries_do_not_grow_from_35_to_500_tasks():
         with CaptureQueriesContext(connection) as queries:
             ledger(plan)
         counts[size] = len(queries)
+    print("ledger queries", counts)
     assert counts[35] == counts[500], counts
 
 
