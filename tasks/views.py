@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -466,8 +467,13 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk):
         evidence = selectors.evidence_for_viewer(request.user, pk)
         inline = request.GET.get("inline") == "1" and evidence.content_type in INLINE_PREVIEW_TYPES
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError:
+            # The record outlived its file (e.g. a restore without media): say so, do not crash.
+            raise Http404("The file is missing from storage")
         response = FileResponse(
-            evidence.file.open("rb"),
+            handle,
             as_attachment=not inline,
             filename=evidence.original_name,
             content_type=evidence.content_type,
@@ -492,6 +498,6 @@ class NotificationsReadView(LoginRequiredMixin, View):
         ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()] or None
         services.notifications_mark_read(user=request.user, notification_ids=ids)
         target = request.POST.get("next", "")
-        if target.startswith("/") and not target.startswith("//"):
+        if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
             return HttpResponseRedirect(target)
         return redirect("tasks:notifications")

@@ -85,3 +85,10 @@ def test_unread_count_in_the_header(client, setup, lead_staff, supervisor_user):
     client.force_login(lead_staff)
     page = client.get(reverse("tasks:my_tasks")).content.decode()
     assert '1 条未读' in page
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/"])
+def test_marking_read_never_redirects_off_site(client, lead_staff, target):
+    client.force_login(lead_staff)
+    response = client.post(reverse("tasks:notifications_read"), {"next": target})
+    assert response["Location"] == reverse("tasks:notifications")
