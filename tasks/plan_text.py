@@ -27,6 +27,17 @@ DEPARTMENT_SEPARATORS = re.compile(r"[、，,；;/\n]+")
 SENTENCE_ENDINGS = "。！？!?；;：:”’」』）)"
 LATIN_WORD_IN_CHINESE = re.compile(r"(?<=[\u4e00-\u9fff])\s*([A-Za-z]{2,}(?:\s+[A-Za-z]+)*)\s*(?=[\u4e00-\u9fff])")
 OPENING_BRACKETS = "（(《“‘「『【"
+# Words that scanning and typing often get wrong in bureau documents, with the intended word.
+COMMON_MISTAKES = {
+    "街接": "衔接",
+    "布署": "部署",
+    "再接再励": "再接再厉",
+    "既使": "即使",
+    "按装": "安装",
+    "针贬": "针砭",
+    "松驰": "松弛",
+    "渡过难关": "度过难关",
+}
 CLOSING_BRACKETS = "）)》”’」』】"
 
 
@@ -171,6 +182,9 @@ def _check_text(text, line, warnings):
                         suggestion,
                     )
                 )
+    for mistake, correction in COMMON_MISTAKES.items():
+        if mistake in text:
+            warnings.append(ParseWarning(line, _("A word that is often mistyped."), mistake, correction))
     for match in LATIN_WORD_IN_CHINESE.finditer(text):
         warnings.append(
             ParseWarning(line, _("Latin words inside a Chinese sentence."), match.group(0))

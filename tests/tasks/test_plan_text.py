@@ -71,3 +71,13 @@ def test_department_lists_accept_every_separator():
     assert split_departments("办公室、督导室，教研室,法规科；计财科;语委办/德育科\n宣传科") == [
         "办公室", "督导室", "教研室", "法规科", "计财科", "语委办", "德育科", "宣传科",
     ]
+
+
+def test_the_siping_document_reports_its_three_scanning_faults():
+    from django.conf import settings
+
+    text = (settings.BASE_DIR / "fixtures" / "siping-2021-education-work-points.txt").read_text(encoding="utf-8")
+    plan = parse_plan_text(text)
+    faults = {(w.original.strip(), w.suggestion) for w in plan.warnings if w.original != "2021"}
+    assert faults == {("導體", "导体"), ("and", ""), ("街接", "衔接")}
+    assert len(plan.sections) == 7 and len(plan.tasks) == 35
