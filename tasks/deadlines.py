@@ -36,8 +36,8 @@ def parse_deadline(value, *, plan_year):
         value = value.date()
     if isinstance(value, datetime.date):
         return value, value.isoformat()
-    text = unicodedata.normalize("NFKC", str(value or "")).strip()
-    compact = re.sub(r"\s+", "", text)
+    text = str(value or "").strip()
+    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     if not compact:
         return None, ""
     if compact in NO_DEADLINE:

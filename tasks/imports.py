@@ -1,4 +1,6 @@
-"""Writes that bring a plan into the portal from its published text (and, later, from ledgers)."""
+"""Writes that bring a plan into the portal: from its published text, or from an Excel ledger."""
+
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,7 +10,9 @@ from departments.models import Department
 from departments.services import department_get_or_create
 
 from . import services
+from .ledger import parse_number, read_ledger
 from .models import Plan, Section, Task
+from .plan_text import split_departments
 
 
 @transaction.atomic
@@ -55,3 +59,130 @@ def plan_create_from_text(*, parsed, year, title, actor, issuing_body="", create
                     actor=actor,
                 )
     return plan
+
+
+@dataclass
+class ImportRow:
+    line: int
+    number: object
+    title: str
+    kind: str  # new / changed / unchanged / error
+    changes: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    plan_year: int
+    columns: dict
+    unknown_columns: list
+    missing_departments: list
+    problems: list
+    rows: list = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def ok(self):
+        return not self.problems and not any(row.kind == "error" for row in self.rows)
+
+    def count(self, kind):
+        return sum(1 for row in self.rows if row.kind == kind)
+
+
+def _file_problems(ledger):
+    problems, seen = [], {}
+    for row in ledger.rows:
+        number = parse_number(row.values.get("number"))
+        if number is None:
+            problems.append(_("Row %(line)d: 序号 is missing or not a whole number.") % {"line": row.line})
+        elif number in seen:
+            problems.append(
+                _("序号 %(number)d appears twice (rows %(first)d and %(second)d).")
+                % {"number": number, "first": seen[number], "second": row.line}
+            )
+        else:
+            seen[number] = row.line
+    return problems
+
+
+def _missing_departments(ledger):
+    names = set()
+    for row in ledger.rows:
+        names.update(split_departments(str(row.values.get("lead_department") or "")))
+        names.update(split_departments(str(row.values.get("cooperating_departments") or "")))
+    known = set(Department.objects.filter(name__in=names).values_list("name", flat=True))
+    return sorted(names - known)
+
+
+def ledger_import(*, handle, plan_year, actor, dry_run=True, create_departments=False):
+    """Read a ledger and import it into the plan of `plan_year`: all rows or none.
+
+    With `dry_run` (the preview) everything is written inside a transaction that is then rolled
+    back, so the preview shows exactly what the real import will do. Raises LedgerError for a
+    file that cannot be read at all.
+    """
+    from .resources import COLUMNS, TaskResource, ledger_dataset
+
+    ledger = read_ledger(handle)
+    report = ImportReport(
+        plan_year=plan_year,
+        columns=ledger.columns,
+        unknown_columns=ledger.unknown_columns,
+        missing_departments=_missing_departments(ledger),
+        problems=_file_problems(ledger),
+    )
+    if report.problems:
+        return report
+    lines = [row.line for row in ledger.rows]
+    with transaction.atomic():
+        plan = Plan.objects.filter(year=plan_year).first()
+        if plan is None:
+            plan = Plan(year=plan_year, title=f"{plan_year}年工作要点", status=Plan.Status.DRAFT)
+            plan._history_user = actor
+            plan.save()
+        if create_departments:
+            for name in report.missing_departments:
+                department_get_or_create(name=name)
+        resource = TaskResource(plan=plan, actor=actor)
+        column_of = {f.attribute: f.column_name for f in resource.get_import_fields()}
+        result = resource.import_data(ledger_dataset(ledger), dry_run=False, use_transactions=False)
+        for line, row_result in zip(lines, result.rows):
+            instance = row_result.instance
+            errors = []
+            if row_result.validation_error is not None:
+                for attribute, messages in row_result.validation_error.message_dict.items():
+                    column = column_of.get(attribute, attribute)
+                    errors += [_("Row %(line)d, %(column)s: %(message)s") % {"line": line, "column": column, "message": m}
+                               for m in messages]
+            errors += [_("Row %(line)d: %(message)s") % {"line": line, "message": e.error} for e in row_result.errors]
+            kind = {"new": "new", "update": "changed", "skip": "unchanged"}.get(row_result.import_type, "error")
+            if errors:
+                kind = "error"
+            values = ledger.rows[lines.index(line)].values
+            report.rows.append(ImportRow(
+                line=line,
+                number=values.get("number"),
+                title=str(values.get("title") or ""),
+                kind=kind,
+                changes=list(getattr(instance, "_changed_columns", [])) if kind in ("new", "changed") else [],
+                errors=errors,
+            ))
+        for base_error in result.base_errors:
+            report.problems.append(str(base_error.error))
+        report.applied = not dry_run and report.ok
+        if not report.applied:
+            transaction.set_rollback(True)
+    return report
+
+
+def plan_export_dataset(plan):
+    """The plan's task list in the import columns, so that export → import changes nothing."""
+    from .resources import TaskResource
+
+    queryset = (
+        Task.objects.filter(plan=plan)
+        .select_related("section", "lead_department", "responsible_leader")
+        .prefetch_related("cooperating_departments")
+        .order_by("number")
+    )
+    return TaskResource(plan=plan).export(queryset)

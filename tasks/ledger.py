@@ -7,7 +7,6 @@ declared dimension. Cells are read in read-only mode and never evaluated.
 """
 
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
@@ -53,12 +52,16 @@ class Ledger:
     rows: list = field(default_factory=list)
 
 
+# Full-width digits and spaces become ASCII; Chinese punctuation (，：；（）) is text and stays.
+FULL_WIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)}, "\u3000": " ", "\xa0": " "})
+
+
 def _normalise(value):
     if value is None:
         return ""
     if not isinstance(value, str):
         return value
-    return unicodedata.normalize("NFKC", value).replace("\u3000", " ").strip()
+    return value.translate(FULL_WIDTH).strip()
 
 
 def _column_index(letters):

@@ -5,7 +5,7 @@ office needs no re-grant. Each object check has its queryset twin; tests check t
 """
 
 from django.conf import settings
-from guardian.shortcuts import assign_perm, get_group_perms, get_objects_for_user, remove_perm
+from guardian.shortcuts import assign_perm, get_group_perms, get_objects_for_user
 
 from departments.models import Membership
 from departments.roles import is_leader, is_supervisor
@@ -16,18 +16,29 @@ CHANGE = "tasks.change_task"
 REPORT = "tasks.report_task"
 REVIEW = "tasks.review_task"
 
-LEAD_PERMISSIONS = (CHANGE, REPORT)
-COOPERATING_PERMISSIONS = (REPORT,)
 
+def sync_task_grants(task):
+    """Make the task's group permissions match its current lead and cooperating departments."""
+    from .models import TaskGroupObjectPermission
 
-def grant_task_to_department(task, department, *, lead):
-    for permission in LEAD_PERMISSIONS if lead else COOPERATING_PERMISSIONS:
-        assign_perm(permission, department.group, task)
-
-
-def revoke_task_from_department(task, department):
-    for permission in LEAD_PERMISSIONS:
-        remove_perm(permission, department.group, task)
+    wanted = {}
+    if task.lead_department:
+        wanted[task.lead_department.group_id] = {"change_task", "report_task"}
+    for department in task.cooperating_departments.all():
+        wanted.setdefault(department.group_id, set()).add("report_task")
+    existing = TaskGroupObjectPermission.objects.filter(content_object=task).select_related("permission", "group")
+    have = {}
+    for row in existing:
+        if row.permission.codename not in wanted.get(row.group_id, set()):
+            row.delete()
+        else:
+            have.setdefault(row.group_id, set()).add(row.permission.codename)
+    for department in [task.lead_department, *task.cooperating_departments.all()]:
+        if department is None:
+            continue
+        for codename in wanted[department.group_id] - have.get(department.group_id, set()):
+            assign_perm(f"tasks.{codename}", department.group, task)
+            have.setdefault(department.group_id, set()).add(codename)
 
 
 def _memberships(user):

@@ -120,16 +120,10 @@ def _department_heads(department):
 def task_assign_departments(*, task, lead, cooperating, actor):
     """Set the lead and cooperating departments and move object permissions with them."""
     cooperating = [department for department in cooperating if department != lead]
-    before = {task.lead_department} | set(task.cooperating_departments.all())
-    before.discard(None)
-    after = ({lead} if lead else set()) | set(cooperating)
-    for department in before:
-        permissions.revoke_task_from_department(task, department)
     task.lead_department = lead
     _bump_version(task, actor)
     task.cooperating_departments.set(cooperating)
-    for department in after:
-        permissions.grant_task_to_department(task, department, lead=department == lead)
+    permissions.sync_task_grants(task)
     return task
 
 
