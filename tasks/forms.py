@@ -141,3 +141,15 @@ class InstructionForm(forms.Form):
 
 class InstructionReplyForm(forms.Form):
     text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LedgerUploadForm(forms.Form):
+    plan_year = forms.IntegerField(label=_("Plan year"), min_value=2000, max_value=2100)
+    file = forms.FileField(label=_("Excel task list (.xlsx)"))
+    create_departments = forms.BooleanField(label=_("Create departments that do not exist yet"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise ValidationError(_("The file is larger than 10 MB."))
+        return upload

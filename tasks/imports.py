@@ -1,6 +1,10 @@
 """Writes that bring a plan into the portal: from its published text, or from an Excel ledger."""
 
+import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -186,3 +190,30 @@ def plan_export_dataset(plan):
         .order_by("number")
     )
     return TaskResource(plan=plan).export(queryset)
+
+
+def _upload_path(token):
+    return Path(settings.MEDIA_ROOT) / "imports" / f"{token}.xlsx"
+
+
+def store_upload(upload):
+    """Keep an uploaded ledger between preview and confirmation, under a random name."""
+    token = uuid.uuid4().hex
+    path = _upload_path(token)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as target:
+        for chunk in upload.chunks():
+            target.write(chunk)
+    return token
+
+
+def upload_exists(token):
+    return _upload_path(token).exists()
+
+
+def open_upload(token):
+    return _upload_path(token).open("rb")
+
+
+def discard_upload(token):
+    _upload_path(token).unlink(missing_ok=True)

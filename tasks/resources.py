@@ -192,6 +192,12 @@ def ledger_dataset(ledger):
     """A tablib Dataset in the resource's columns from a `tasks.ledger.Ledger`."""
     present = [key for key in COLUMNS if key in ledger.columns]
     dataset = tablib.Dataset(headers=[COLUMNS[key] for key in present])
+    section = ""
     for row in ledger.rows:
-        dataset.append([row.values.get(key, "") for key in present])
+        values = dict(row.values)
+        # Ledgers leave 板块 blank under a section's first task, merged or not: it carries down.
+        section = values.get("section") or section
+        if "section" in values:
+            values["section"] = section
+        dataset.append([values.get(key, "") for key in present])
     return dataset

@@ -1,5 +1,8 @@
 """Thin views: read the form, check the permission, call the service, redirect or render."""
 
+import re
+import tempfile
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,12 +17,15 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from . import permissions, selectors, services
+from . import imports, permissions, selectors, services
+from .exporters import write_task_workbook
+from .ledger import LedgerError
 from .evidence import INLINE_PREVIEW_TYPES
 from .forms import (
     DecisionForm,
     InstructionForm,
     InstructionReplyForm,
+    LedgerUploadForm,
     MilestoneDoneForm,
     MilestoneForm,
     ReportForm,
@@ -31,6 +37,9 @@ from .forms import (
 from .history import task_history
 from .models import ProgressReport, TaskRequest
 from .status import default_as_of, month_end, status_of
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def require(allowed):
@@ -501,3 +510,78 @@ class NotificationsReadView(LoginRequiredMixin, View):
         if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
             return HttpResponseRedirect(target)
         return redirect("tasks:notifications")
+
+
+IMPORT_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+class LedgerImportView(LoginRequiredMixin, TemplateView):
+    """Upload an Excel task list, see exactly what will change, then confirm (supervision office)."""
+
+    template_name = "tasks/ledger_import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require(permissions.can_review_reports(request.user))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        plan = selectors.current_plan_for(self.request.user)
+        kwargs.setdefault("form", LedgerUploadForm(initial={"plan_year": plan.year if plan else timezone.localdate().year}))
+        return super().get_context_data(nav="import", plans=selectors.plans_visible_to(self.request.user), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action", "upload")
+        if action == "upload":
+            form = LedgerUploadForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(form=form), status=400)
+            token = imports.store_upload(form.cleaned_data["file"])
+            plan_year, create = form.cleaned_data["plan_year"], form.cleaned_data["create_departments"]
+        else:
+            token = request.POST.get("token", "")
+            if not IMPORT_TOKEN.match(token) or not imports.upload_exists(token):
+                messages.error(request, _("The uploaded file has expired; upload it again."))
+                return redirect("tasks:ledger_import")
+            try:
+                plan_year = int(request.POST.get("plan_year", ""))
+            except ValueError:
+                return redirect("tasks:ledger_import")
+            create = request.POST.get("create_departments") == "1"
+        try:
+            with imports.open_upload(token) as handle:
+                report = imports.ledger_import(
+                    handle=handle, plan_year=plan_year, actor=request.user,
+                    dry_run=action != "confirm", create_departments=create,
+                )
+        except LedgerError as error:
+            imports.discard_upload(token)
+            form = LedgerUploadForm(initial={"plan_year": plan_year})
+            return self.render_to_response(self.get_context_data(form=form, file_error=str(error)), status=400)
+        if report.applied:
+            imports.discard_upload(token)
+            messages.success(request, _("Imported: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.") % {
+                "new": report.count("new"), "changed": report.count("changed"), "unchanged": report.count("unchanged")})
+            return redirect("tasks:plan_detail", year=plan_year)
+        counts = {f"{kind}_count": report.count(kind) for kind in ("new", "changed", "unchanged", "error")}
+        return self.render_to_response(
+            self.get_context_data(report=report, token=token, create_departments=create, **counts),
+            status=200 if report.ok or action != "confirm" else 400,
+        )
+
+
+class TaskTemplateView(LoginRequiredMixin, View):
+    def get(self, request):
+        handle = tempfile.TemporaryFile()
+        write_task_workbook(handle, None, instructions=True)
+        handle.seek(0)
+        return FileResponse(handle, as_attachment=True, filename="任务分解表模板.xlsx", content_type=XLSX)
+
+
+class PlanTaskExportView(LoginRequiredMixin, View):
+    def get(self, request, year):
+        plan = selectors.plan_for_viewer(request.user, year=year)
+        handle = tempfile.TemporaryFile()
+        write_task_workbook(handle, imports.plan_export_dataset(plan))
+        handle.seek(0)
+        return FileResponse(handle, as_attachment=True, filename=f"{plan.title}任务分解表.xlsx", content_type=XLSX)
