@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .import_admin import TaskImportExportMixin
+
 from .models import (
     Evidence,
     Instruction,
@@ -41,7 +43,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(TaskImportExportMixin, SimpleHistoryAdmin):
     list_display = [
         "number", "title", "section", "lead_department", "deadline_text", "state", "percent_complete",
     ]

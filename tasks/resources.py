@@ -145,15 +145,20 @@ class TaskResource(resources.ModelResource):
         store_instance = True
         clean_model_instances = True
 
-    def __init__(self, *, plan, actor=None, **kwargs):
+    def __init__(self, *, plan=None, actor=None, **kwargs):
         super().__init__(**kwargs)
         self.plan = plan
         self.actor = actor
+        # Reading rows needs the plan (sections, the year of "6月底"); writing rows does not.
         self.fields["section"].widget = SectionWidget(plan)
-        self.fields["deadline"].widget = DeadlineWidget(plan.year)
+        self.fields["deadline"].widget = DeadlineWidget(plan.year if plan else None)
 
     def get_queryset(self):
         return Task.objects.filter(plan=self.plan).select_related("section", "lead_department")
+
+    def before_import(self, dataset, **kwargs):
+        if self.plan is None:
+            raise ValidationError("请选择导入到哪个年度的工作要点。")
 
     def init_instance(self, row=None):
         return Task(plan=self.plan)

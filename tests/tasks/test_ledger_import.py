@@ -189,3 +189,23 @@ def test_template_has_the_columns_an_example_and_instructions(client, supervisor
     assert [c.value for c in workbook["任务分解表"][1]] == HEADER
     assert workbook["任务分解表"]["C2"].value == "加强学习教育和宣传引导"
     assert workbook["填写说明"]["A1"].value == "填写说明"
+
+
+def test_the_admin_imports_through_the_same_resource_and_reader(admin_client, offices):
+    plan = factories.PlanFactory(year=2022)
+    upload = ledger_file(GOOD_ROWS)
+    upload.name = "ledger.xlsx"
+    response = admin_client.post(
+        reverse("admin:tasks_task_import"), {"plan": plan.pk, "format": 0, "import_file": upload}
+    )
+    assert response.status_code == 200
+    confirm = response.context["confirm_form"]
+    assert not Task.objects.filter(plan=plan).exists(), "the admin previews first"
+    data = {name: confirm.initial[name] for name in ("import_file_name", "original_file_name", "format", "resource", "plan")}
+    done = admin_client.post(reverse("admin:tasks_task_process_import"), data)
+    assert done.status_code == 302
+    assert Task.objects.filter(plan=plan).count() == 3
+    exported = admin_client.post(reverse("admin:tasks_task_export"), {"format": 0, "resource": 0,
+                                                                      **{f"taskresource_{k}": "on" for k in
+                                                                         ["number", "section", "title"]}})
+    assert exported.status_code == 200 and "spreadsheetml" in exported["Content-Type"]
