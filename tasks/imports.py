@@ -217,3 +217,36 @@ def open_upload(token):
 
 def discard_upload(token):
     _upload_path(token).unlink(missing_ok=True)
+
+
+def parsed_plan_from_post(data):
+    """Rebuild the parser's result from the edited preview form (section-N-…, task-N-M-…)."""
+    from .plan_text import ParsedPlan, ParsedSection, ParsedTask, split_departments
+
+    parsed = ParsedPlan(preamble=data.get("preamble", ""), closing_note=data.get("closing_note", ""))
+    section_index = 0
+    number = 0
+    while f"section-{section_index}-title" in data:
+        section = ParsedSection(
+            number=int(data.get(f"section-{section_index}-number") or section_index + 1),
+            title=data.get(f"section-{section_index}-title", "").strip(),
+            line=0,
+        )
+        task_index = 0
+        while f"task-{section_index}-{task_index}-title" in data:
+            prefix = f"task-{section_index}-{task_index}-"
+            if data.get(prefix + "title", "").strip():
+                number += 1
+                section.tasks.append(ParsedTask(
+                    number=number,
+                    label=data.get(prefix + "label", ""),
+                    title=data.get(prefix + "title", "").strip(),
+                    content=data.get(prefix + "content", "").strip(),
+                    line=0,
+                    lead_department=data.get(prefix + "lead", "").strip(),
+                    cooperating_departments=split_departments(data.get(prefix + "cooperating", "")),
+                ))
+            task_index += 1
+        parsed.sections.append(section)
+        section_index += 1
+    return parsed

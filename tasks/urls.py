@@ -20,6 +20,7 @@ urlpatterns = [
     path("milestones/<int:pk>/done/", views.MilestoneView.as_view(action="done"), name="milestone_done"),
     path("milestones/<int:pk>/reopen/", views.MilestoneView.as_view(action="reopen"), name="milestone_reopen"),
     path("imports/", views.LedgerImportView.as_view(), name="ledger_import"),
+    path("imports/plan-text/", views.PlanTextImportView.as_view(), name="plan_text_import"),
     path("imports/template.xlsx", views.TaskTemplateView.as_view(), name="task_template"),
     path("plans/<int:year>/tasks.xlsx", views.PlanTaskExportView.as_view(), name="plan_export"),
     path("my/", views.MyTasksView.as_view(), name="my_tasks"),

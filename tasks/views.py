@@ -20,12 +20,14 @@ from django.views.generic import TemplateView
 from . import imports, permissions, selectors, services
 from .exporters import write_task_workbook
 from .ledger import LedgerError
+from .plan_text import parse_plan_text
 from .evidence import INLINE_PREVIEW_TYPES
 from .forms import (
     DecisionForm,
     InstructionForm,
     InstructionReplyForm,
     LedgerUploadForm,
+    PlanTextForm,
     MilestoneDoneForm,
     MilestoneForm,
     ReportForm,
@@ -585,3 +587,41 @@ class PlanTaskExportView(LoginRequiredMixin, View):
         write_task_workbook(handle, imports.plan_export_dataset(plan))
         handle.seek(0)
         return FileResponse(handle, as_attachment=True, filename=f"{plan.title}任务分解表.xlsx", content_type=XLSX)
+
+
+class PlanTextImportView(LoginRequiredMixin, TemplateView):
+    """A plan from its published text: parse, edit the preview, then save (supervision office)."""
+
+    template_name = "tasks/plan_text_import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            require(permissions.can_review_reports(request.user))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", PlanTextForm(initial={"year": timezone.localdate().year + 1,
+                                                        "issuing_body": "四平市教育局"}))
+        return super().get_context_data(nav="import", **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "save":
+            parsed = imports.parsed_plan_from_post(request.POST)
+            try:
+                plan = imports.plan_create_from_text(
+                    parsed=parsed, year=int(request.POST.get("year", "0")), title=request.POST.get("title", ""),
+                    issuing_body=request.POST.get("issuing_body", ""), actor=request.user,
+                    create_departments=request.POST.get("create_departments") == "1",
+                )
+            except (ValidationError, ValueError) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+                return self.render_to_response(self.get_context_data(
+                    parsed=parsed, meta=request.POST, form=None), status=400)
+            messages.success(request, _("The plan was saved as a draft: %(sections)d sections, %(tasks)d tasks.") % {
+                "sections": len(parsed.sections), "tasks": len(parsed.tasks)})
+            return redirect("tasks:plan_detail", year=plan.year)
+        form = PlanTextForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        parsed = parse_plan_text(form.cleaned_data["text"])
+        return self.render_to_response(self.get_context_data(parsed=parsed, meta=form.cleaned_data, form=None))
