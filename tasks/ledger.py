@@ -89,6 +89,13 @@ def _check_archive(handle):
             _("The workbook unpacks to %(size)d MB, more than the %(limit)d MB allowed.")
             % {"size": total // 2**20, "limit": settings.IMPORT_MAX_UNCOMPRESSED_BYTES // 2**20}
         )
+    for entry in entries:
+        if entry.filename.endswith((".xml", ".rels")):
+            with archive.open(entry) as part:
+                head = part.read(2048)
+            # Workbooks never need a DTD; entity definitions are how XML bombs expand.
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise LedgerError(_("The workbook contains XML entity definitions and is refused."))
     names = {entry.filename for entry in entries}
     if "xl/workbook.xml" not in names:
         raise LedgerError(_("This is not an Excel .xlsx file."))

@@ -271,4 +271,9 @@ def parse_plan_text(text):
             last_task.content = last_task.content[: -(len(paragraph.text) + 1)]
         plan.closing_note = "\n".join(paragraph.text for paragraph in trailing)
     plan.preamble = "\n".join(preamble)
+    # A fault repeated in one paragraph (title and content) is one thing to fix.
+    unique = {}
+    for warning in plan.warnings:
+        unique.setdefault((warning.line, warning.message, warning.original), warning)
+    plan.warnings = list(unique.values())
     return plan

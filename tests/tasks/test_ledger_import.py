@@ -209,3 +209,37 @@ def test_the_admin_imports_through_the_same_resource_and_reader(admin_client, of
                                                                       **{f"taskresource_{k}": "on" for k in
                                                                          ["number", "section", "title"]}})
     assert exported.status_code == 200 and "spreadsheetml" in exported["Content-Type"]
+
+
+def entity_bomb():
+    data = ledger_file(GOOD_ROWS).getvalue()
+    from .test_ledger import rewrite
+
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+            b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>')
+    return rewrite(data, "xl/worksheets/sheet1.xml",
+                   lambda xml: bomb + xml.split(b"?>", 1)[1].replace(b"<t>", b"<t>&lol3;", 1))
+
+
+def huge_dimension():
+    from .test_ledger import rewrite
+
+    data = ledger_file(GOOD_ROWS).getvalue()
+    return rewrite(data, "xl/worksheets/sheet1.xml",
+                   lambda xml: xml.replace(b'<dimension ref="A1:I5"/>', b'<dimension ref="A1:XFD1048576"/>'))
+
+
+@pytest.mark.parametrize("make_file", [
+    lambda: io.BytesIO(b"not a workbook at all"),
+    lambda: io.BytesIO(ledger_file(GOOD_ROWS).getvalue()[:900]),
+    entity_bomb,
+    huge_dimension,
+], ids=["not-a-workbook", "truncated", "xml-entity-bomb", "huge-dimension"])
+def test_hostile_and_broken_files_are_refused_and_change_nothing(offices, make_file):
+    from tasks.ledger import LedgerError
+
+    before = snapshot()
+    with pytest.raises(LedgerError):
+        ledger_import(handle=make_file(), plan_year=2022, actor=None, dry_run=False)
+    assert snapshot() == before
