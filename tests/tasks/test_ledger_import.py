@@ -219,7 +219,7 @@ def entity_bomb():
             b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
             b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>')
     return rewrite(data, "xl/worksheets/sheet1.xml",
-                   lambda xml: bomb + xml.split(b"?>", 1)[1].replace(b"<t>", b"<t>&lol3;", 1))
+                   lambda xml: bomb + (xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml))
 
 
 def huge_dimension():
