@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from departments.models import Department
 from tasks import selectors as task_selectors
+from tasks.numerals import whole_number
 from tasks.permissions import can_review_reports
 from tasks.status import default_as_of, month_end
 
@@ -127,7 +128,7 @@ class MonthlyLedgerDownloadView(DashboardMixin, View):
         section = request.GET.get("section")
         handle, name = services.monthly_ledger_file(
             plan=plan, month=on.replace(day=1), on=on, departments=departments,
-            section_number=int(section) if section and section.isdigit() else None,
+            section_number=whole_number(section),
             unit=department.name if department else "",
         )
         return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
@@ -144,6 +145,9 @@ class SummaryListView(DashboardMixin, TemplateView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
+        # Summaries cover every office: for leaders and the supervision office, not office heads.
+        if not self.scope.everything:
+            raise PermissionDenied
         plan, on, _departments, _department, form = self.filters()
         summaries = {summary.quarter: summary for summary in services.summaries_for_plan(plan)}
         rows = [(quarter, summaries.get(quarter)) for quarter in range(1, 5)]
@@ -171,6 +175,8 @@ class SummaryFileView(DashboardMixin, View):
     CONTENT_TYPES = {"xlsx": XLSX, "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
     def get(self, request, pk, kind):
+        if not self.scope.everything:
+            raise PermissionDenied
         summary = QuarterlySummary.objects.filter(
             pk=pk, plan__in=task_selectors.plans_visible_to(request.user)
         ).select_related("plan").first()

@@ -15,6 +15,7 @@ from departments.services import department_get_or_create
 
 from . import services
 from .ledger import parse_number, read_ledger
+from .numerals import whole_number
 from .models import Plan, Section, Task
 from .plan_text import split_departments
 
@@ -26,8 +27,13 @@ def plan_create_from_text(*, parsed, year, title, actor, issuing_body="", create
     All or nothing: an existing plan for the year, or an owner note naming an unknown department
     (unless `create_departments`), refuses the whole import.
     """
+    if not 2000 <= year <= 2100:
+        raise ValidationError(_("The plan year must be between 2000 and 2100."))
     if Plan.objects.filter(year=year).exists():
         raise ValidationError(_("A plan for %(year)d already exists; nothing was imported.") % {"year": year})
+    numbers = [section.number for section in parsed.sections]
+    if len(set(numbers)) != len(numbers) or not all(0 < number < 1000 for number in numbers):
+        raise ValidationError(_("Section numbers must be different whole numbers from 1 to 999."))
     if not parsed.sections:
         raise ValidationError(_("No section heading (一、…) was found; nothing was imported."))
     named = {
@@ -48,7 +54,9 @@ def plan_create_from_text(*, parsed, year, title, actor, issuing_body="", create
     plan.full_clean()
     plan.save()
     for parsed_section in parsed.sections:
-        section = Section.objects.create(plan=plan, number=parsed_section.number, title=parsed_section.title)
+        section = Section(plan=plan, number=parsed_section.number, title=parsed_section.title)
+        section.full_clean()
+        section.save()
         for parsed_task in parsed_section.tasks:
             task = Task(plan=plan, section=section, number=parsed_task.number, label=parsed_task.label,
                         title=parsed_task.title, content=parsed_task.content)
@@ -125,8 +133,10 @@ def ledger_import(*, handle, plan_year, actor, dry_run=True, create_departments=
     back, so the preview shows exactly what the real import will do. Raises LedgerError for a
     file that cannot be read at all.
     """
-    from .resources import COLUMNS, TaskResource, ledger_dataset
+    from .resources import TaskResource, ledger_dataset
 
+    if not 2000 <= plan_year <= 2100:
+        raise ValidationError(_("The plan year must be between 2000 and 2100."))
     ledger = read_ledger(handle)
     report = ImportReport(
         plan_year=plan_year,
@@ -227,8 +237,11 @@ def parsed_plan_from_post(data):
     section_index = 0
     number = 0
     while f"section-{section_index}-title" in data:
+        number_text = data.get(f"section-{section_index}-number") or str(section_index + 1)
+        if whole_number(number_text) is None:
+            raise ValidationError(_("Section numbers must be different whole numbers from 1 to 999."))
         section = ParsedSection(
-            number=int(data.get(f"section-{section_index}-number") or section_index + 1),
+            number=whole_number(number_text),
             title=data.get(f"section-{section_index}-title", "").strip(),
             line=0,
         )

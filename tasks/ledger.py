@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .numerals import from_chinese
+from .numerals import from_chinese, whole_number
 
 HEADER_SYNONYMS = {
     "number": ("序号", "编号"),
@@ -230,5 +230,4 @@ def parse_section(value):
 
 
 def parse_number(value):
-    text = str(value or "").strip().rstrip(".、．")
-    return int(text) if text.isdigit() else None
+    return whole_number(str(value or "").strip().rstrip(".、．"))

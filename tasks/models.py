@@ -2,7 +2,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -28,7 +28,9 @@ class Plan(models.Model):
         ACTIVE = "active", _("Active")
         ARCHIVED = "archived", _("Archived")
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     title = models.CharField(_("title"), max_length=200)
     issuing_body = models.CharField(_("issuing body"), max_length=100, blank=True)
     preamble = models.TextField(_("preamble"), blank=True)

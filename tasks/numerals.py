@@ -1,6 +1,15 @@
 """Chinese ordinal numerals as printed in bureau documents (一 … 九百九十九)."""
 
+import re
+
 DIGITS = "零一二三四五六七八九"
+ASCII_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def whole_number(value):
+    """An ASCII whole number of at most 9 digits from user input, else None (never an exception)."""
+    text = str(value or "").strip()
+    return int(text) if ASCII_WHOLE_NUMBER.fullmatch(text) else None
 
 
 def to_chinese(number):

@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 from . import imports, permissions, selectors, services
 from .exporters import write_task_workbook
 from .ledger import LedgerError
+from .numerals import whole_number
 from .plan_text import parse_plan_text
 from .evidence import INLINE_PREVIEW_TYPES
 from .forms import (
@@ -156,8 +157,7 @@ class MyTasksView(LoginRequiredMixin, TemplateView):
                 "role": self.request.GET.get("role") or None,
                 "report_state": self.request.GET.get("state") or None,
             }
-            if filters["section"] and not filters["section"].isdigit():
-                filters["section"] = None
+            filters["section"] = whole_number(filters["section"])
             # A past month is judged as it stood at its end; the current one as of today.
             on = min(default_as_of(plan.year, today), month_end(month))
             rows = selectors.my_task_rows(user, plan=plan, month=month, on=on, **filters)
@@ -506,7 +506,7 @@ class NotificationListView(LoginRequiredMixin, TemplateView):
 
 class NotificationsReadView(LoginRequiredMixin, View):
     def post(self, request):
-        ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()] or None
+        ids = [n for n in map(whole_number, request.POST.getlist("id")) if n is not None] or None
         services.notifications_mark_read(user=request.user, notification_ids=ids)
         target = request.POST.get("next", "")
         if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -515,6 +515,7 @@ class NotificationsReadView(LoginRequiredMixin, View):
 
 
 IMPORT_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+PLAN_YEARS = (2000, 2100)
 
 
 class LedgerImportView(LoginRequiredMixin, TemplateView):
@@ -545,9 +546,8 @@ class LedgerImportView(LoginRequiredMixin, TemplateView):
             if not IMPORT_TOKEN.match(token) or not imports.upload_exists(token):
                 messages.error(request, _("The uploaded file has expired; upload it again."))
                 return redirect("tasks:ledger_import")
-            try:
-                plan_year = int(request.POST.get("plan_year", ""))
-            except ValueError:
+            plan_year = whole_number(request.POST.get("plan_year"))
+            if plan_year is None or not PLAN_YEARS[0] <= plan_year <= PLAN_YEARS[1]:
                 return redirect("tasks:ledger_import")
             create = request.POST.get("create_departments") == "1"
         try:
@@ -606,17 +606,16 @@ class PlanTextImportView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("action") == "save":
-            parsed = imports.parsed_plan_from_post(request.POST)
             try:
+                parsed = imports.parsed_plan_from_post(request.POST)
                 plan = imports.plan_create_from_text(
-                    parsed=parsed, year=int(request.POST.get("year", "0")), title=request.POST.get("title", ""),
+                    parsed=parsed, year=whole_number(request.POST.get("year")) or 0, title=request.POST.get("title", ""),
                     issuing_body=request.POST.get("issuing_body", ""), actor=request.user,
                     create_departments=request.POST.get("create_departments") == "1",
                 )
-            except (ValidationError, ValueError) as error:
-                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-                return self.render_to_response(self.get_context_data(
-                    parsed=parsed, meta=request.POST, form=None), status=400)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("tasks:plan_text_import")
             messages.success(request, _("The plan was saved as a draft: %(sections)d sections, %(tasks)d tasks.") % {
                 "sections": len(parsed.sections), "tasks": len(parsed.tasks)})
             return redirect("tasks:plan_detail", year=plan.year)

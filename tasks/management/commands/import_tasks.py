@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from tasks.imports import ledger_import
@@ -24,8 +25,8 @@ class Command(BaseCommand):
                 )
         except OSError as error:
             raise CommandError(f"cannot read {options['file']}: {error}")
-        except LedgerError as error:
-            raise CommandError(str(error))
+        except (LedgerError, ValidationError) as error:
+            raise CommandError(" ".join(getattr(error, "messages", [str(error)])))
         problems = list(report.problems)
         if report.missing_departments and not options["create_departments"]:
             problems.append("unknown departments (use --create-departments): " + "、".join(report.missing_departments))

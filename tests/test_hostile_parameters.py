@@ -1,0 +1,56 @@
+"""Regression tests from a review: odd parameters answer 4xx or are ignored, never 500."""
+
+import pytest
+from django.urls import reverse
+
+from departments.models import Membership
+from reports.models import QuarterlySummary
+from tasks.models import Plan
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+SUPERSCRIPT_TWO = "²"  # str.isdigit() says yes, int() says no
+
+
+def test_unicode_digits_in_parameters(client, task, supervisor_user):
+    client.force_login(supervisor_user)
+    assert client.get(reverse("tasks:my_tasks"), {"section": SUPERSCRIPT_TWO}).status_code == 200
+    assert client.get(reverse("reports:monthly_ledger"), {"section": SUPERSCRIPT_TWO}).status_code == 200
+    response = client.post(reverse("tasks:notifications_read"), {"id": SUPERSCRIPT_TWO})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("number", ["abc", "-1", "9" * 30])
+def test_plan_text_save_with_bad_section_numbers(client, supervisor_user, number):
+    client.force_login(supervisor_user)
+    response = client.post(reverse("tasks:plan_text_import"), {
+        "action": "save", "year": 2033, "title": "计划", "section-0-number": number,
+        "section-0-title": "党建", "task-0-0-title": "任务", "task-0-0-content": "",
+    })
+    assert response.status_code == 302 and not Plan.objects.exists()
+
+
+def test_plan_text_save_with_duplicate_sections_or_bad_year(client, supervisor_user):
+    client.force_login(supervisor_user)
+    base = {"action": "save", "title": "计划", "section-0-number": 1, "section-0-title": "甲",
+            "section-1-number": 1, "section-1-title": "乙"}
+    assert client.post(reverse("tasks:plan_text_import"), {**base, "year": 2033}).status_code == 302
+    assert client.post(reverse("tasks:plan_text_import"), {**base, "year": 0, "section-1-number": 2}).status_code == 302
+    assert not Plan.objects.exists()
+
+
+def test_import_confirm_with_an_absurd_year(client, supervisor_user):
+    client.force_login(supervisor_user)
+    response = client.post(reverse("tasks:ledger_import"), {
+        "action": "confirm", "token": "0" * 32, "plan_year": "9" * 20})
+    assert response.status_code == 302
+
+
+def test_office_heads_do_not_get_the_bureau_wide_summaries(client, task, supervisor_user):
+    head = factories.member(task.lead_department, role=Membership.Role.HEAD)
+    summary = QuarterlySummary.objects.create(plan=task.plan, quarter=1, state="done")
+    client.force_login(head)
+    assert client.get(reverse("reports:summaries"), {"year": task.plan.year}).status_code == 403
+    assert client.get(reverse("reports:summary_file", args=[summary.pk, "docx"])).status_code == 403
+    assert client.get(reverse("reports:dashboard")).status_code == 200, "their own office's dashboard still works"
