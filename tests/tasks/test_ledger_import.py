@@ -20,19 +20,9 @@ HEADER = ["序号", "板块", "工作任务", "具体内容", "牵头单位", "�
 
 
 def ledger_file(rows, merges=(), title_rows=(("四平市教育局2022年重点工作任务分解表",),)):
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    for row in title_rows:
-        sheet.append(list(row))
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(row)
-    for merge in merges:
-        sheet.merge_cells(merge)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    buffer.seek(0)
-    return buffer
+    from .test_ledger import workbook_bytes
+
+    return workbook_bytes([list(row) for row in title_rows] + [HEADER] + list(rows), merges)
 
 
 GOOD_ROWS = [
