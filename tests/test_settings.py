@@ -42,3 +42,15 @@ def test_celery_runs_in_process_without_redis_and_through_redis_with_it():
     else:
         assert app.conf.task_always_eager and app.conf.task_eager_propagates
     assert app.conf.task_acks_late and app.conf.worker_prefetch_multiplier == 1
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never does.
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env.update(DEBUG="0", SECRET_KEY="k" * 60 + "-not-a-real-secret-7Hq", ALLOWED_HOSTS="portal.example")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
