@@ -147,7 +147,6 @@ def ledger_import(*, handle, plan_year, actor, dry_run=True, create_departments=
     )
     if report.problems:
         return report
-    lines = [row.line for row in ledger.rows]
     with transaction.atomic():
         plan = Plan.objects.filter(year=plan_year).first()
         if plan is None:
@@ -160,7 +159,8 @@ def ledger_import(*, handle, plan_year, actor, dry_run=True, create_departments=
         resource = TaskResource(plan=plan, actor=actor)
         column_of = {f.attribute: f.column_name for f in resource.get_import_fields()}
         result = resource.import_data(ledger_dataset(ledger), dry_run=False, use_transactions=False)
-        for line, row_result in zip(lines, result.rows):
+        for ledger_row, row_result in zip(ledger.rows, result.rows):
+            line, values = ledger_row.line, ledger_row.values
             instance = row_result.instance
             errors = []
             if row_result.validation_error is not None:
@@ -172,7 +172,6 @@ def ledger_import(*, handle, plan_year, actor, dry_run=True, create_departments=
             kind = {"new": "new", "update": "changed", "skip": "unchanged"}.get(row_result.import_type, "error")
             if errors:
                 kind = "error"
-            values = ledger.rows[lines.index(line)].values
             report.rows.append(ImportRow(
                 line=line,
                 number=values.get("number"),

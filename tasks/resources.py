@@ -9,10 +9,11 @@ import tablib
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import CachedInstanceLoader
 
 from departments.models import Department
 
-from . import permissions
+from . import services
 from .deadlines import DeadlineError, parse_deadline
 from .ledger import parse_section
 from .models import Section, Task
@@ -31,33 +32,56 @@ COLUMNS = {
 }
 
 
+class ImportLookups:
+    """Everything the rows of one import refer to, loaded in a few queries before the first row.
+
+    Looking a department, leader or section up per row was most of an import's time; these
+    dictionaries make each lookup a dict access. Sections a ledger names for the first time are
+    created as the rows arrive and remembered.
+    """
+
+    def __init__(self, plan, dataset):
+        self.plan = plan
+        names, leader_names = set(), set()
+        for row in dataset.dict:
+            names.update(split_departments(str(row.get(COLUMNS["lead_department"]) or "")))
+            names.update(split_departments(str(row.get(COLUMNS["cooperating_departments"]) or "")))
+            leader_names.add(str(row.get(COLUMNS["responsible_leader"]) or "").strip())
+        self.departments = {d.name: d for d in Department.objects.filter(name__in=names)}
+        self.leaders = {}
+        for user in get_user_model().objects.filter(first_name__in=leader_names - {""}, is_active=True):
+            self.leaders.setdefault(user.first_name, []).append(user)
+        self.sections = {section.number: section for section in Section.objects.filter(plan=plan)}
+
+    def section(self, number, title):
+        if number is None:
+            existing = next((s for s in self.sections.values() if s.title == title), None)
+            if existing:
+                return existing
+            number = max(self.sections, default=0) + 1
+        if number not in self.sections:
+            self.sections[number] = Section.objects.create(plan=self.plan, number=number, title=title)
+        return self.sections[number]
+
+
 class SectionWidget(widgets.Widget):
     """"一、党建工作" ⇄ the plan's section 1 (created when the ledger names a new one)."""
 
-    def __init__(self, plan):
-        super().__init__()
-        self.plan = plan
+    lookups = None
 
     def clean(self, value, row=None, **kwargs):
         number, title = parse_section(value)
         if not title and number is None:
             raise ValueError("板块不能为空")
-        sections = Section.objects.filter(plan=self.plan)
-        if number is None:
-            existing = sections.filter(title=title).first()
-            if existing:
-                return existing
-            number = (sections.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-        section, _created = Section.objects.get_or_create(
-            plan=self.plan, number=number, defaults={"title": title}
-        )
-        return section
+        return self.lookups.section(number, title)
 
     def render(self, value, obj=None, **kwargs):
         return f"{value.label}{value.title}" if value else ""
 
 
 class DepartmentWidget(widgets.ForeignKeyWidget):
+    lookups = None
+
     def __init__(self):
         super().__init__(Department, field="name")
 
@@ -65,7 +89,7 @@ class DepartmentWidget(widgets.ForeignKeyWidget):
         name = str(value or "").strip()
         if not name:
             return None
-        department = Department.objects.filter(name=name).first()
+        department = self.lookups.departments.get(name)
         if department is None:
             raise ValueError(f"单位“{name}”不存在")
         return department
@@ -74,23 +98,28 @@ class DepartmentWidget(widgets.ForeignKeyWidget):
 class DepartmentListWidget(widgets.ManyToManyWidget):
     """Names separated by 、 ， , ； ; / or line breaks, as bureaus write them."""
 
+    lookups = None
+
     def __init__(self):
         super().__init__(Department, separator="、", field="name")
 
     def clean(self, value, row=None, **kwargs):
         names = split_departments(str(value or ""))
-        found = {d.name: d for d in Department.objects.filter(name__in=names)}
-        unknown = [name for name in names if name not in found]
+        unknown = [name for name in names if name not in self.lookups.departments]
         if unknown:
             raise ValueError(f"单位“{'、'.join(unknown)}”不存在")
-        return Department.objects.filter(pk__in=[found[name].pk for name in names])
+        return [self.lookups.departments[name] for name in names]
 
     def render(self, value, obj=None, **kwargs):
-        return "、".join(d.name for d in value.order_by("order", "name")) if value is not None else ""
+        # A list while importing; a related manager (prefetched) when exporting.
+        departments = value if isinstance(value, list) else list(value.all()) if value is not None else []
+        return "、".join(d.name for d in sorted(departments, key=lambda d: (d.order, d.name)))
 
 
 class LeaderWidget(widgets.ForeignKeyWidget):
     """A responsible leader by full name (the name leaders sign with)."""
+
+    lookups = None
 
     def __init__(self):
         super().__init__(get_user_model(), field="first_name")
@@ -99,7 +128,7 @@ class LeaderWidget(widgets.ForeignKeyWidget):
         name = str(value or "").strip()
         if not name:
             return None
-        users = list(get_user_model().objects.filter(first_name=name, is_active=True)[:2])
+        users = self.lookups.leaders.get(name, [])
         if len(users) != 1:
             raise ValueError(f"责任领导“{name}”{'不存在' if not users else '有重名'}")
         return users[0]
@@ -123,9 +152,46 @@ class DeadlineWidget(widgets.Widget):
         return value or ""
 
 
+class PlanTaskLoader(CachedInstanceLoader):
+    """All of the plan's tasks and their cooperating departments in two queries, keyed by number.
+
+    Unlike the library's cached loader it does not parse every row's 序号 up front, so an
+    unreadable number is that row's error rather than a failure of the whole import.
+    """
+
+    def __init__(self, resource, dataset=None):
+        self.resource, self.dataset = resource, dataset
+        self.pk_field = resource.fields["number"]
+        tasks = {task.pk: task for task in Task.objects.filter(plan=resource.plan)}
+        cooperating = {task_id: set() for task_id in tasks}
+        for task_id, department_id in Task.cooperating_departments.through.objects.filter(
+            task__plan=resource.plan
+        ).values_list("task_id", "department_id"):
+            cooperating[task_id].add(department_id)
+        for task_id, task in tasks.items():
+            task._cooperating_ids = frozenset(cooperating[task_id])
+        self.all_instances = {task.number: task for task in tasks.values()}
+
+    def get_instance(self, row):
+        return self.all_instances.get(self.pk_field.clean(row))
+
+
+# Model fields an import may change; bulk_update writes exactly these.
+IMPORTED_MODEL_FIELDS = ["section", "title", "content", "lead_department", "responsible_leader",
+                         "responsible_person", "deadline", "deadline_text", "version"]
+# What full_clean checks on an imported row: the text the ledger sets. The related objects were
+# just loaded (validating them would query per row) and the other fields are not imported.
+VALIDATED_FIELDS = {"number", "title", "content", "responsible_person", "deadline", "deadline_text"}
+
+
 class TaskResource(resources.ModelResource):
+    """Rows are read one by one, but written in bulk when all are read (the library's bulk mode):
+    tasks with bulk_create / bulk_update, then cooperating departments, history records and
+    object permissions in `services.tasks_record_bulk_import`.
+    """
+
     number = fields.Field("number", COLUMNS["number"], widgets.IntegerWidget())
-    section = fields.Field("section", COLUMNS["section"])
+    section = fields.Field("section", COLUMNS["section"], SectionWidget())
     title = fields.Field("title", COLUMNS["title"])
     content = fields.Field("content", COLUMNS["content"])
     lead_department = fields.Field("lead_department", COLUMNS["lead_department"], DepartmentWidget())
@@ -140,7 +206,11 @@ class TaskResource(resources.ModelResource):
         model = Task
         fields = tuple(COLUMNS)
         import_id_fields = ("number",)
+        instance_loader_class = PlanTaskLoader
+        use_bulk = True
+        batch_size = None  # everything at the end: an import is all rows or none anyway
         skip_unchanged = True
+        skip_diff = True  # the changed columns are computed here, from the loaded values
         report_skipped = True
         store_instance = True
         clean_model_instances = True
@@ -150,47 +220,117 @@ class TaskResource(resources.ModelResource):
         self.plan = plan
         self.actor = actor
         # Reading rows needs the plan (sections, the year of "6月底"); writing rows does not.
-        self.fields["section"].widget = SectionWidget(plan)
         self.fields["deadline"].widget = DeadlineWidget(plan.year if plan else None)
+        self.saved = []
+        self._import_fields = None
+        self._not_validated = [f.name for f in Task._meta.fields if f.name not in VALIDATED_FIELDS]
 
     def get_queryset(self):
-        return Task.objects.filter(plan=self.plan).select_related("section", "lead_department")
+        return (
+            Task.objects.filter(plan=self.plan)
+            .select_related("section", "lead_department", "responsible_leader")
+            .prefetch_related("cooperating_departments")
+        )
 
     def before_import(self, dataset, **kwargs):
         if self.plan is None:
             raise ValidationError("请选择导入到哪个年度的工作要点。")
+        lookups = ImportLookups(self.plan, dataset)
+        for field in self.fields.values():
+            if hasattr(field.widget, "lookups"):
+                field.widget.lookups = lookups
 
     def init_instance(self, row=None):
-        return Task(plan=self.plan)
+        task = Task(plan=self.plan)
+        task._cooperating_ids = frozenset()
+        return task
+
+    def get_import_fields(self):
+        # Asked for three times per row; the answer never changes during an import.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
 
     def get_export_order(self):
         return tuple(COLUMNS)
 
     def import_instance(self, instance, row, **kwargs):
-        instance._values_before = self._field_values(instance) if instance.pk else None
-        super().import_instance(instance, row, **kwargs)
+        instance._before = self._comparable(instance) if instance.pk else None
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if COLUMNS["cooperating_departments"] in row:
+            try:
+                departments = self.fields["cooperating_departments"].clean(row)
+                instance._cooperating_ids = frozenset(
+                    d.pk for d in departments if d.pk != instance.lead_department_id
+                )
+            except ValueError as error:
+                errors["cooperating_departments"] = [str(error)]
         if COLUMNS["deadline"] in row:
             try:
                 instance.deadline = parse_deadline(row[COLUMNS["deadline"]], plan_year=self.plan.year)[0]
             except DeadlineError as error:
-                raise ValidationError({"deadline_text": str(error)})
+                errors.setdefault("deadline_text", [str(error)])
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or instance.pk is None:
+            return False
+        return self._comparable(instance) == instance._before
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # Numbers are checked for duplicates in the file and matched to this plan's tasks by
+        # the loader, and the related objects were just loaded: no per-row query is needed.
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=[*errors, *self._not_validated], validate_unique=False,
+                                validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def before_save_instance(self, instance, row, **kwargs):
-        # simple-history reads the acting user from here, as in every service.
         instance._history_user = self.actor
         instance.version = (instance.version or 0) + 1 if instance.pk else 1
-
-    def save_m2m(self, instance, row, **kwargs):
-        super().save_m2m(instance, row, **kwargs)
-        permissions.sync_task_grants(instance)
-        after = self._field_values(instance)
-        before = instance._values_before
+        after, before = self._comparable(instance), instance._before
         instance._changed_columns = [
-            column for column, value in after.items() if before is None or before.get(column) != value
+            column for column, value in after.items() if before is None or before[column] != value
         ]
+        self.saved.append(instance)
 
-    def _field_values(self, instance):
-        return {field.column_name: field.export(instance) for field in self.get_import_fields()}
+    def get_bulk_update_fields(self):
+        return IMPORTED_MODEL_FIELDS
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if result.has_errors() or result.has_validation_errors():
+            return  # nothing of this import is kept
+        services.tasks_record_bulk_import(
+            created=[task.pk for task in self.saved if task._before is None],
+            updated=[task.pk for task in self.saved if task._before is not None],
+            cooperating={task.pk: task._cooperating_ids for task in self.saved},
+            actor=self.actor,
+        )
+
+    @staticmethod
+    def _comparable(task):
+        """What each column sets on a task, as plain values (ids, not objects) for comparison."""
+        return {
+            COLUMNS["number"]: task.number,
+            COLUMNS["section"]: task.section_id,
+            COLUMNS["title"]: task.title,
+            COLUMNS["content"]: task.content,
+            COLUMNS["lead_department"]: task.lead_department_id,
+            COLUMNS["cooperating_departments"]: task._cooperating_ids,
+            COLUMNS["responsible_leader"]: task.responsible_leader_id,
+            COLUMNS["responsible_person"]: task.responsible_person,
+            COLUMNS["deadline"]: (task.deadline_text, task.deadline),
+        }
 
 
 def ledger_dataset(ledger):

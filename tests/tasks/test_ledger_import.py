@@ -84,6 +84,30 @@ def test_changed_rows_name_their_changed_columns(offices):
         ("changed", ["完成时限"]), ("unchanged", []), ("changed", ["配合单位"])]
 
 
+def test_bulk_import_writes_history_snapshots_and_moves_grants(offices, supervisor_user):
+    """Rows are written in bulk, without save signals: history, snapshots and grants still follow."""
+    ledger_import(handle=ledger_file(GOOD_ROWS), plan_year=2022, actor=supervisor_user, dry_run=False)
+    task = Task.objects.get(plan__year=2022, number=1)
+    created = task.history.get()
+    assert (created.history_type, created.history_user, created.version) == ("+", supervisor_user, 1)
+    assert sorted(d.department.name for d in created.cooperating_departments.all()) == sorted(["机关党委", "德育科"])
+
+    moved = [row[:] for row in GOOD_ROWS]
+    moved[0][4], moved[0][5] = "基础教育科", "宣传科、教研室"
+    report = ledger_import(handle=ledger_file(moved), plan_year=2022, actor=supervisor_user, dry_run=False)
+    assert [(r.kind, r.changes) for r in report.rows][0] == ("changed", ["牵头单位", "配合单位"])
+    task.refresh_from_db()
+    changed = task.history.order_by("-history_id").first()
+    assert (changed.history_type, changed.version, changed.lead_department.name) == ("~", 2, "基础教育科")
+    assert sorted(d.department.name for d in changed.cooperating_departments.all()) == sorted(["宣传科", "教研室"])
+    assert task.history.count() == 2, "one record per changed task, none for unchanged ones"
+    group = lambda name: Department.objects.get(name=name).group  # noqa: E731
+    assert set(get_perms(group("基础教育科"), task)) == {"change_task", "report_task"}
+    assert set(get_perms(group("宣传科"), task)) == {"report_task"}, "the old lead now only cooperates"
+    assert get_perms(group("机关党委"), task) == [] and get_perms(group("德育科"), task) == []
+    assert Task.objects.get(plan__year=2022, number=2).history.count() == 1
+
+
 def test_one_bad_row_and_nothing_is_written(offices):
     bad = [row[:] for row in GOOD_ROWS]
     bad[1][8] = "尽快"
