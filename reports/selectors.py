@@ -9,11 +9,14 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from tasks.models import Instruction, Milestone, ProgressReport, Task
 from tasks.status import Light, load_status_inputs, month_end, reporting_deadline, statuses_for
 
+MATRIX_TASK_LIMIT = 300
+LIST_LIMIT = 30
+MISSING_TASKS_SHOWN = 10
 COUNTED_STATES = (ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
 LIGHT_ORDER = [Light.DONE, Light.AHEAD, Light.NORMAL, Light.WARNING, Light.LATE, Light.NOT_STARTED]
 
@@ -87,6 +90,14 @@ class DepartmentRow:
     on_time: int = 0
     missing: list = field(default_factory=list)
 
+    @property
+    def missing_shown(self):
+        return self.missing[:MISSING_TASKS_SHOWN]
+
+    @property
+    def missing_more(self):
+        return max(0, len(self.missing) - MISSING_TASKS_SHOWN)
+
 
 @dataclass
 class SectionRow:
@@ -124,6 +135,37 @@ class Dashboard:
     def on_time_rate(self):
         return round(100 * self.on_time / self.due) if self.due else 0
 
+    # A province's plan has thousands of tasks: a page listing them all is megabytes that nobody
+    # reads. Beyond these sizes the page shows sections and the first items of each list, and
+    # the section pages and the ledger have the rest.
+    @property
+    def per_task_matrix(self):
+        return self.overall.total <= MATRIX_TASK_LIMIT
+
+    @property
+    def red_shown(self):
+        return self.red[:LIST_LIMIT]
+
+    @property
+    def red_more(self):
+        return max(0, len(self.red) - LIST_LIMIT)
+
+    @property
+    def yellow_shown(self):
+        return self.yellow[:LIST_LIMIT]
+
+    @property
+    def yellow_more(self):
+        return max(0, len(self.yellow) - LIST_LIMIT)
+
+    @property
+    def instructions_shown(self):
+        return self.unanswered_instructions[:LIST_LIMIT]
+
+    @property
+    def instructions_more(self):
+        return max(0, len(self.unanswered_instructions) - LIST_LIMIT)
+
 
 def plan_tasks(plan, *, departments=None, section_number=None):
     """The tasks in scope, as a queryset used both to load them and as a subquery."""
@@ -137,13 +179,11 @@ def plan_tasks(plan, *, departments=None, section_number=None):
     return tasks
 
 
-def _load_tasks(scope, *order):
-    return list(
-        Task.objects.filter(pk__in=scope.values("pk"))
-        .select_related("section", "lead_department")
-        .prefetch_related("cooperating_departments")
-        .order_by(*order)
-    )
+def _load_tasks(scope, *order, with_cooperating=False):
+    tasks = Task.objects.filter(pk__in=scope.values("pk")).select_related("section", "lead_department")
+    if with_cooperating:
+        tasks = tasks.prefetch_related("cooperating_departments")
+    return list(tasks.order_by(*order))
 
 
 def build_dashboard(*, plan, on, departments=None, section_number=None):
@@ -154,14 +194,12 @@ def build_dashboard(*, plan, on, departments=None, section_number=None):
     statuses = statuses_for(tasks, on=on, inputs=inputs)
     month = on.replace(day=1)
     deadline = reporting_deadline(month)
-    lead_of = {task.pk: task.lead_department_id for task in tasks}
     # Only the lead office's report counts as the task's report for the month.
     this_month = {
         report.task_id: report
-        for report in ProgressReport.objects.filter(task__in=scope.values("pk"), month=month).only(
-            "task_id", "department_id", "state", "submitted_at"
-        )
-        if lead_of.get(report.task_id) == report.department_id
+        for report in ProgressReport.objects.filter(
+            task__in=scope.values("pk"), month=month, department_id=F("task__lead_department_id")
+        ).values_list("task_id", "state", "submitted_at", named=True)
     }
 
     overall, sections, departments_rows = Tally(), {}, {}
@@ -258,7 +296,7 @@ class LedgerRow:
 def monthly_ledger(*, plan, month, on, section_number=None, departments=None):
     """The ledger's rows in section and task order; queries do not grow with the number of tasks."""
     scope = plan_tasks(plan, departments=departments, section_number=section_number)
-    tasks = _load_tasks(scope, "section__number", "number")
+    tasks = _load_tasks(scope, "section__number", "number", with_cooperating=True)
     statuses = statuses_for(tasks, on=on, scope=scope.values("pk"))
     lead_of = {task.pk: task.lead_department_id for task in tasks}
     reports = {

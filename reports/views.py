@@ -1,6 +1,11 @@
 import datetime
+import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -17,7 +22,7 @@ from departments.models import Department
 from tasks import selectors as task_selectors
 from tasks.numerals import whole_number
 from tasks.permissions import can_review_reports
-from tasks.status import default_as_of, month_end
+from tasks.status import data_revision, default_as_of, month_end
 
 from . import services
 from .charts import stacked_bar, trend_chart
@@ -65,29 +70,48 @@ class DashboardMixin(LoginRequiredMixin):
         )
         return plan, on, chosen, department, form
 
-    def common_context(self, dashboard, form, department):
+    def page_context(self, plan, on, form, department):
         return {
             "nav": "dashboard",
-            "dashboard": dashboard,
-            "plan": dashboard.plan,
+            "plan": plan,
+            "as_of": on,
             "filter_form": form,
             "department": department,
             "scope": self.scope,
-            "overall_bar": stacked_bar(dashboard.overall),
-            "section_bars": [(row, stacked_bar(row.tally)) for row in dashboard.sections],
-            "trend": trend_chart(dashboard.trend, total_tasks=dashboard.overall.total),
             "query_string": self.request.GET.urlencode(),
             "reporting_day": settings.REPORTING_DAY,
         }
 
+    def common_context(self, dashboard, form, department):
+        return {
+            **self.page_context(dashboard.plan, dashboard.on, form, department),
+            "dashboard": dashboard,
+            "overall_bar": stacked_bar(dashboard.overall),
+            "section_bars": [(row, stacked_bar(row.tally)) for row in dashboard.sections],
+            "trend": trend_chart(dashboard.trend, total_tasks=dashboard.overall.total),
+        }
+
 
 class DashboardView(DashboardMixin, TemplateView):
+    """The page below the header is rendered once per data revision, viewer scope, filters, day
+    and language, and served from the cache until something it is built from changes
+    (tasks/signals.py): a province's dashboard costs a second to build and a few ms to serve."""
+
     template_name = "reports/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        plan, on, departments, department, form = self.filters()
-        dashboard = build_dashboard(plan=plan, on=on, departments=departments)
-        return super().get_context_data(**self.common_context(dashboard, form, department), **kwargs)
+        scope = "all" if self.scope.everything else ",".join(sorted(str(d.pk) for d in self.scope.departments))
+        key = "dashboard:" + hashlib.sha256("|".join([
+            data_revision(), scope, self.request.GET.urlencode(), get_language(), str(timezone.localdate()),
+        ]).encode()).hexdigest()
+        content = cache.get(key)
+        if content is None:
+            plan, on, departments, department, form = self.filters()
+            dashboard = build_dashboard(plan=plan, on=on, departments=departments)
+            content = str(render_to_string("reports/dashboard.html#dashboard-content",
+                                           self.common_context(dashboard, form, department), request=self.request))
+            cache.set(key, content, settings.DASHBOARD_CACHE_SECONDS)
+        return super().get_context_data(nav="dashboard", content=mark_safe(content), **kwargs)
 
 
 class SectionDashboardView(DashboardMixin, TemplateView):

@@ -244,4 +244,7 @@ REMINDER_ESCALATION_DAYS = env.int("REMINDER_ESCALATION_DAYS", default=7)
 
 # Imports of Excel task lists: refused above these sizes before any parsing.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
+# The dashboard's figures are cached until the data changes; this bounds how long a cached page
+# can outlive a deployment that changes how it looks.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)

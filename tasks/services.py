@@ -30,6 +30,7 @@ from .models import (
     Task,
     TaskRequest,
 )
+from .status import data_changed
 
 
 class StaleEditError(ValidationError):
@@ -163,6 +164,7 @@ def tasks_record_bulk_import(*, created, updated, cooperating, actor):
     _record_task_history_in_bulk(created, history_type="+", actor=actor, when=when)
     _record_task_history_in_bulk(updated, history_type="~", actor=actor, when=when)
     permissions.sync_grants_for_tasks(task_ids)
+    data_changed()  # bulk writes send no signals
 
 
 def _record_task_history_in_bulk(task_ids, *, history_type, actor, when):

@@ -5,10 +5,14 @@ knows the rules. It can answer "as of" a past date, e.g. a month-end.
 """
 
 import datetime
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -148,21 +152,22 @@ def load_status_inputs(tasks, *, on, scope=None):
     """Three queries whatever the number of tasks.
 
     `scope`, a queryset of the same tasks, lets the database select them with a subquery
-    instead of a list of thousands of ids.
+    instead of a list of thousands of ids. Rows come as light named tuples, not model instances:
+    at province scale building tens of thousands of instances was most of the dashboard's time.
     """
     tasks = list(tasks)
     selector = {"task__in": scope} if scope is not None else {"task_id__in": [t.pk for t in tasks]}
     milestones, reports = defaultdict(list), defaultdict(list)
-    for milestone in Milestone.objects.filter(**selector).order_by("due_date", "id"):
-        milestones[milestone.task_id].append(milestone)
-    lead_of = {task.pk: task.lead_department_id for task in tasks}
-    for report in (
-        ProgressReport.objects.filter(**selector, month__lte=on)
-        .only("task_id", "department_id", "month", "state", "percent", "submitted_at")
-        .order_by("month")
+    for milestone in Milestone.objects.filter(**selector).order_by("due_date", "id").values_list(
+        "task_id", "title", "due_date", "done_on", named=True
     ):
-        if lead_of.get(report.task_id, -1) == report.department_id:
-            reports[report.task_id].append(report)
+        milestones[milestone.task_id].append(milestone)
+    for report in (
+        ProgressReport.objects.filter(**selector, month__lte=on, department_id=F("task__lead_department_id"))
+        .order_by("month")
+        .values_list("task_id", "department_id", "month", "state", "percent", "submitted_at", named=True)
+    ):
+        reports[report.task_id].append(report)
     plan_years = dict(
         Plan.objects.filter(pk__in={task.plan_id for task in tasks}).values_list("pk", "year")
     )
@@ -205,3 +210,29 @@ def default_as_of(plan_year, today):
 
 def status_of(task, *, on):
     return statuses_for([task], on=on)[task.pk]
+
+
+# Pages built from many tasks' statuses (the dashboard) are cached under this token; any write to
+# what the engine reads replaces it (tasks/signals.py, and the bulk import). A random token, not a
+# counter, so a cache that loses the key can never bring back an old page under a reused number.
+DATA_REVISION_KEY = "status-data-revision"
+
+
+def data_revision():
+    token = cache.get(DATA_REVISION_KEY)
+    if token is None:
+        token = uuid.uuid4().hex
+        cache.add(DATA_REVISION_KEY, token, None)
+        token = cache.get(DATA_REVISION_KEY, token)
+    return token
+
+
+def data_changed():
+    """Replace the revision now and again when the transaction commits: a page cached meanwhile
+    from the rows as they were before the commit is then never served."""
+    _new_revision()
+    transaction.on_commit(_new_revision)
+
+
+def _new_revision():
+    cache.set(DATA_REVISION_KEY, uuid.uuid4().hex, None)

@@ -29,6 +29,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_status_revision():
+    # Cached dashboards are keyed by the data revision; each test's data is new (and Redis
+    # outlives the test database), so each test starts from a revision no page was cached under.
+    from tasks.status import _new_revision
+
+    _new_revision()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
