@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Q
 
-from tasks.models import Instruction, Milestone, ProgressReport, Task
+from tasks.models import Evidence, Instruction, Milestone, ProgressReport, Task
+from tasks.numerals import to_chinese
 from tasks.status import Light, load_status_inputs, month_end, reporting_deadline, statuses_for
 
 MATRIX_TASK_LIMIT = 300
 LIST_LIMIT = 30
-MISSING_TASKS_SHOWN = 10
+MISSING_TASKS_SHOWN = 3
 COUNTED_STATES = (ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
 LIGHT_ORDER = [Light.DONE, Light.AHEAD, Light.NORMAL, Light.WARNING, Light.LATE, Light.NOT_STARTED]
 
@@ -286,36 +287,79 @@ def _trend(tasks, inputs, on):
 class LedgerRow:
     """One task of the monthly ledger (月报台账), with its lead office's report for the month."""
 
-    task: object
-    section: object
+    section_number: int
+    section_heading: str
+    number: str
+    title: str
+    lead_department: str
+    cooperating_departments: str
+    responsible_person: str
+    deadline_text: str
     status: object
     report: object | None
     evidence_names: list
 
 
+LEDGER_CHUNK = 1000
+
+
 def monthly_ledger(*, plan, month, on, section_number=None, departments=None):
-    """The ledger's rows in section and task order; queries do not grow with the number of tasks."""
-    scope = plan_tasks(plan, departments=departments, section_number=section_number)
-    tasks = _load_tasks(scope, "section__number", "number", with_cooperating=True)
-    statuses = statuses_for(tasks, on=on, scope=scope.values("pk"))
-    lead_of = {task.pk: task.lead_department_id for task in tasks}
-    reports = {
-        report.task_id: report
-        for report in ProgressReport.objects.filter(
-            task__in=scope.values("pk"), month=month, state__in=COUNTED_STATES
-        ).prefetch_related("evidence")
-        if lead_of.get(report.task_id) == report.department_id
-    }
-    return [
-        LedgerRow(
-            task=task,
-            section=task.section,
-            status=statuses[task.pk],
-            report=reports.get(task.pk),
-            evidence_names=[e.original_name for e in reports[task.pk].evidence.all()] if task.pk in reports else [],
+    """The ledger's rows in section and task order, produced LEDGER_CHUNK tasks at a time.
+
+    Memory stays the same whatever the plan's size (the writer streams too), and each chunk
+    costs the same five queries. Rows are plain values, not model instances.
+    """
+    scope = Task.objects.filter(pk__in=plan_tasks(plan, departments=departments, section_number=section_number).values("pk"))
+    after = Q()
+    while True:
+        # Keyset pagination in (section, number) order: no list of every id is held.
+        tasks = list(
+            scope.filter(after)
+            .order_by("section__number", "number")
+            .values_list("pk", "plan_id", "number", "label", "title", "responsible_person", "deadline",
+                         "deadline_text", "state", "completed_on", "lead_department_id", "section__number",
+                         "section__title", "lead_department__name", named=True)[:LEDGER_CHUNK]
         )
-        for task in tasks
-    ]
+        if not tasks:
+            return
+        last = tasks[-1]
+        after = Q(section__number__gt=last.section__number) | Q(section__number=last.section__number,
+                                                                 number__gt=last.number)
+        chunk = [task.pk for task in tasks]
+        cooperating = defaultdict(list)
+        for task_id, name in (
+            Task.cooperating_departments.through.objects.filter(task_id__in=chunk)
+            .order_by("department__order", "department__name")
+            .values_list("task_id", "department__name")
+        ):
+            cooperating[task_id].append(name)
+        statuses = statuses_for(tasks, on=on)
+        reports = {
+            report.task_id: report
+            for report in ProgressReport.objects.filter(
+                task_id__in=chunk, month=month, state__in=COUNTED_STATES, department_id=F("task__lead_department_id")
+            ).values_list("pk", "task_id", "progress", "problems", "next_steps", "percent", named=True)
+        }
+        evidence = defaultdict(list)
+        for report_id, name in Evidence.objects.filter(report_id__in=[r.pk for r in reports.values()]).order_by(
+            "-uploaded_at"
+        ).values_list("report_id", "original_name"):
+            evidence[report_id].append(name)
+        for task in tasks:
+            report = reports.get(task.pk)
+            yield LedgerRow(
+                section_number=task.section__number,
+                section_heading=f"{to_chinese(task.section__number)}、{task.section__title}",
+                number=task.label or str(task.number),
+                title=task.title,
+                lead_department=task.lead_department__name or "",
+                cooperating_departments="、".join(cooperating[task.pk]),
+                responsible_person=task.responsible_person,
+                deadline_text=task.deadline_text,
+                status=statuses[task.pk],
+                report=report,
+                evidence_names=evidence[report.pk] if report else [],
+            )
 
 
 def quarter_months(year, quarter):

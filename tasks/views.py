@@ -141,7 +141,8 @@ class MyTasksView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        plan = selectors.current_plan_for(user)
+        year = whole_number(self.request.GET.get("year"))
+        plan = selectors.plan_for_viewer(user, year=year) if year else selectors.current_plan_for(user)
         context = {"nav": "my", "plan": plan}
         if plan is not None:
             today = timezone.localdate()

@@ -120,3 +120,19 @@ def test_download_and_command(client, plan_with_reports, leader_user, tmp_path):
     assert openpyxl.load_workbook(output)["月报"]["A2"].value == "填报单位：基础教育科"
     with pytest.raises(Exception, match="2021-06"):
         call_command("export_monthly_report", "--plan-year", "2021", "--month", "June", "-o", str(output))
+
+
+def test_long_ledgers_stream_in_chunks_with_every_row_in_order_and_sized(settings):
+    """1,200 tasks in 7 sections cross the reader's 1,000-task chunks and the writer's flushes."""
+    from .test_dashboard import bulk_plan
+
+    plan = bulk_plan(1200)
+    handle, _name = services.monthly_ledger_file(plan=plan, month=datetime.date(plan.year, 5, 1))
+    sheet = openpyxl.load_workbook(handle)["月报"]
+    first_cells = [row[0].value for row in sheet.iter_rows(min_row=4)]
+    numbers = [int(value) for value in first_cells if value.isdigit()]
+    expected = sorted(range(1, 1201), key=lambda n: ((n - 1) % 7, n))  # section, then number
+    assert numbers == expected
+    assert sum(1 for value in first_cells if "、" in value) == 7, "one band per section"
+    heights = [sheet.row_dimensions[row].height for row in (5, 600, 1100, sheet.max_row)]
+    assert all(height and height >= 18 for height in heights), heights
