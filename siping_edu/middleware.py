@@ -1,5 +1,13 @@
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware:
@@ -21,3 +29,39 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class SessionTimeoutMiddleware:
+    """Ends a login after SESSION_IDLE_MINUTES without a request or SESSION_MAX_HOURS in all.
+
+    Django's own expiry is one fixed age; an office PC left open needs both limits. The last-seen
+    time is written at most once a minute, so reading pages does not write the session each time.
+    """
+
+    STARTED = "_session_started_at"
+    SEEN = "_session_seen_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            started = request.session.get(self.STARTED)
+            seen = request.session.get(self.SEEN, started)
+            if started is None:
+                request.session[self.STARTED] = request.session[self.SEEN] = now
+            elif now - seen > settings.SESSION_IDLE_MINUTES * 60 or now - started > settings.SESSION_MAX_HOURS * 3600:
+                return self._end(request)
+            elif now - seen >= 60:
+                request.session[self.SEEN] = now
+        return self.get_response(request)
+
+    def _end(self, request):
+        logout(request)
+        messages.info(request, _("Your session has ended. Please log in again."))
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+            return response
+        return redirect_to_login(request.get_full_path())

@@ -5,6 +5,7 @@ Everything that differs between a laptop and production is read from the environ
 embedded SQLite database with Celery jobs executed in-process.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "template_partials",
     "import_export",
     "django_celery_beat",
+    "axes",
+    "csp",
     "departments",
     "tasks",
     "reports",
@@ -60,8 +63,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "siping_edu.middleware.SessionTimeoutMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "siping_edu.urls"
@@ -101,6 +108,8 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Authentication and object permissions
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a login for a username and address locked out by failed attempts.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -194,7 +203,8 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if env.bool("BEHIND_HTTPS_PROXY", default=not DEBUG):
+BEHIND_HTTPS_PROXY = env.bool("BEHIND_HTTPS_PROXY", default=not DEBUG)
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
@@ -205,6 +215,41 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # Preloading is a promise to browsers that every subdomain of the bureau's domain is HTTPS for
 # good; that is the bureau's call, not this application's (README: Production).
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Content-Security-Policy: everything from this server, nothing inline, no frames, no plugins.
+# Charts are server-drawn SVG and htmx is a local file, so nothing else is needed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login lockout (django-axes): 5 failed attempts for one username from one address lock that
+# pair out for AXES_COOLOFF_MINUTES, or until an administrator unlocks it (admin: Access attempts,
+# or `manage.py axes_reset_username NAME`). A successful login clears the count.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "siping_edu.client_address.client_address"
+
+# Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after login,
+# whichever comes first (siping_edu.middleware.SessionTimeoutMiddleware); the cookie itself
+# lasts no longer than the absolute limit.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=10)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 
 # Domain settings
 

@@ -12,6 +12,18 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Changing the password keeps this session and ends every other one (Django checks each
+    # session's password hash on its next request).
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(extra_context={"nav": "password"}),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(extra_context={"nav": "password"}),
+        name="password_change_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tasks.urls")),
     path("dashboard/", include("reports.urls")),
