@@ -260,6 +260,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes logs every login at INFO; failures and lockouts are WARNING and still appear.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Reporting workflow

@@ -1,0 +1,179 @@
+"""Every URL of the portal × every role × an object of their own and of another department.
+
+The URLconf is walked, so a new URL fails this test until its designed answers are written into
+EXPECTED. Each request runs in a transaction that is rolled back, so one role's request never
+changes what the next one sees. Columns: anonymous, lead staff, lead head, cooperating staff,
+unrelated staff, supervisor, leader, administrator. "own" objects belong to the lead department's
+task (cooperating department: 督导室); "other" objects to a task of the unrelated department.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from departments import roles
+from reports import services as report_services
+from reports.models import QuarterlySummary
+
+from . import factories
+from .tasks.test_permission_matrix import World
+
+pytestmark = pytest.mark.django_db
+ROLES = ["anonymous", "lead_staff", "lead_head", "coop_staff", "unrelated_staff", "supervisor", "leader", "administrator"]
+LOGIN = "/accounts/login/"
+
+# name: "own answers | other answers" (one answer per role, in ROLES order), or one row when the
+# URL names no department's object. 302 for anonymous always means "to the login page"; for others
+# on a POST-only view it is the redirect after an (empty) attempt, i.e. the action was allowed.
+# The administrator is a superuser and acts with the supervision office's rights.
+EXPECTED = {
+    "home": "302 302 302 302 302 302 302 302",
+    "login": "200 302 302 302 302 302 302 302",
+    "logout": "302 302 302 302 302 302 302 302",
+    "password_change": "302 200 200 200 200 200 200 200",
+    "password_change_done": "302 200 200 200 200 200 200 200",
+    "set_language": "302 302 302 302 302 302 302 302",
+    "tasks:plan_detail": "302 200 200 200 200 200 200 200",
+    "tasks:task_detail": "302 200 200 200 200 200 200 200 | 302 200 200 200 200 200 200 200",
+    "tasks:task_history": "302 200 200 200 200 200 200 200 | 302 200 200 200 200 200 200 200",
+    "tasks:report_edit": "302 200 200 200 403 403 403 403 | 302 403 403 403 200 403 403 403",
+    "tasks:responsible_person": "302 302 302 403 403 302 403 302 | 302 403 403 403 302 302 403 302",
+    "tasks:milestone_create": "302 302 302 403 403 302 403 302 | 302 403 403 403 302 302 403 302",
+    "tasks:request_create": "302 200 200 403 403 403 403 403 | 302 403 403 403 200 403 403 403",
+    "tasks:instruction_create": "302 403 403 403 403 403 302 403 | 302 403 403 403 403 403 302 403",
+    "tasks:instruction_reply": "302 302 302 403 403 403 403 403 | 302 403 403 403 302 403 403 403",
+    "tasks:milestone_update": "302 302 302 403 403 302 403 302 | 302 403 403 403 302 302 403 302",
+    "tasks:milestone_done": "302 302 302 403 403 302 403 302 | 302 403 403 403 302 302 403 302",
+    "tasks:milestone_reopen": "302 302 302 403 403 302 403 302 | 302 403 403 403 302 302 403 302",
+    "tasks:ledger_import": "302 403 403 403 403 200 403 200",
+    "tasks:plan_text_import": "302 403 403 403 403 200 403 200",
+    "tasks:task_template": "302 200 200 200 200 200 200 200",
+    "tasks:plan_export": "302 200 200 200 200 200 200 200",
+    "tasks:my_tasks": "302 200 200 200 200 200 200 200",
+    "tasks:review_queue": "302 403 403 403 403 200 403 200",
+    "tasks:report_review": "302 403 403 403 403 302 403 302 | 302 403 403 403 403 302 403 302",
+    "tasks:request_decide": "302 403 403 403 403 302 403 302 | 302 403 403 403 403 302 403 302",
+    "tasks:evidence_download": "302 200 200 200 404 200 200 200 | 302 404 404 404 200 200 200 200",
+    "tasks:notifications": "302 200 200 200 200 200 200 200",
+    "tasks:notifications_read": "302 302 302 302 302 302 302 302",
+    "reports:dashboard": "302 403 200 403 403 200 200 200",
+    "reports:monthly_ledger": "302 403 200 403 403 200 200 200",
+    "reports:summaries": "302 403 403 403 403 200 200 200",
+    "reports:summary_generate": "302 403 403 403 403 302 403 302",
+    "reports:summary_file": "302 403 403 403 403 200 200 200",
+    "reports:section": "302 403 200 403 403 200 200 200",
+    "reports:department": "302 403 200 403 403 200 200 200 | 302 403 404 403 403 200 200 200",
+}
+# The admin site is walked too: everyone but the administrator is sent to its login page, and
+# nothing anywhere answers with a server error.
+
+
+def walk(patterns, namespace="", prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", prefix + str(pattern.pattern)
+
+
+class Walk(World):
+    def __init__(self):
+        super().__init__()
+        self.users["administrator"] = factories.UserFactory(username="administrator", is_staff=True, is_superuser=True)
+        self.users["administrator"].groups.add(factories.Group.objects.get_or_create(name=roles.ADMINISTRATOR)[0])
+        report_services.summary_generate(plan=self.tasks["own"].plan, quarter=1, today=datetime.date(2021, 4, 2))
+        self.summary = QuarterlySummary.objects.get()
+
+    def url(self, name, route, key):
+        task = self.tasks[key]
+        values = {
+            "year": str(task.plan.year), "number": str(task.number), "kind": "extension", "quarter": "1",
+            "pk": str(self._pk(name, key)), "app_label": "tasks", "object_id": "1", "content_type_id": "1",
+        }
+        if name == "reports:section":
+            values["number"] = "1"
+        if name == "reports:summary_file":
+            values["kind"] = "xlsx"
+
+        def fill(match):
+            return values.get(match.group(1), "1")
+
+        path = re.sub(r"<(?:\w+:)?(\w+)>", fill, route)
+        path = path.replace("^", "").replace("$", "").replace("\\Z", "")
+        return "/" + re.sub(r"\(\?P<(\w+)>[^)]*\)", fill, path)
+
+    def _pk(self, name, key):
+        return {
+            "tasks:instruction_reply": lambda: self.instructions[key].pk,
+            "tasks:milestone_update": lambda: self.milestones[key].pk,
+            "tasks:milestone_done": lambda: self.milestones[key].pk,
+            "tasks:milestone_reopen": lambda: self.milestones[key].pk,
+            "tasks:report_review": lambda: self.reports[key].pk,
+            "tasks:request_decide": lambda: self.requests[key].pk,
+            "tasks:evidence_download": lambda: self.evidence[key].pk,
+            "reports:summary_file": lambda: self.summary.pk,
+            "reports:department": lambda: self.tasks[key].lead_department.pk,
+        }.get(name, lambda: 1)()
+
+
+# Views that only accept POST are asked with an empty POST (a GET would be 405 for everyone and
+# say nothing about who may act); the others with GET.
+POST_ONLY = {
+    "logout", "set_language", "tasks:responsible_person", "tasks:milestone_create", "tasks:instruction_create",
+    "tasks:instruction_reply", "tasks:milestone_update", "tasks:milestone_done", "tasks:milestone_reopen",
+    "tasks:report_review", "tasks:request_decide", "tasks:notifications_read", "reports:summary_generate",
+}
+
+
+def answer(world, role, url, method="get"):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    with transaction.atomic():
+        response = getattr(client, method)(url)
+        transaction.set_rollback(True)
+    return response
+
+
+def test_every_url_answers_every_role_as_designed():
+    world = Walk()
+    found = list(walk(get_resolver().url_patterns))
+    portal = [(name, route) for name, route in found if not name.startswith("admin:")]
+    admin = [(name, route) for name, route in found if name.startswith("admin:")]
+    unlisted = sorted({name for name, _route in portal} - set(EXPECTED))
+    assert not unlisted, f"new URLs need their designed answers in EXPECTED: {unlisted}"
+
+    wrong, errors, checked = [], [], 0
+    for name, route in portal:
+        rows = [row.split() for row in EXPECTED[name].split("|")]
+        for key, row in zip(("own", "other"), rows):
+            url = world.url(name, route, key)
+            for role, expected in zip(ROLES, row):
+                response = answer(world, role, url, "post" if name in POST_ONLY else "get")
+                checked += 1
+                if response.status_code >= 500:
+                    errors.append((name, key, role, url, response.status_code))
+                if str(response.status_code) != expected:
+                    wrong.append(f"{name} [{key}] {role}: {response.status_code}, designed {expected} ({url})")
+                if role == "anonymous" and response.status_code == 302 and name not in ("set_language", "login"):
+                    if not response["Location"].startswith(LOGIN):
+                        wrong.append(f"{name} [{key}] anonymous: sent to {response['Location']}, not the login page")
+    for name, route in admin:
+        url = world.url(name, route, "own")
+        for role in ROLES:
+            response = answer(world, role, url)
+            checked += 1
+            if response.status_code >= 500:
+                errors.append((name, "admin", role, url, response.status_code))
+            if role == "administrator" or name in ("admin:login", "admin:logout"):
+                continue  # administrators may get anything but an error; login and logout are public
+            if response.status_code != 302 or "/admin/login/" not in response["Location"]:
+                wrong.append(f"{name} {role}: {response.status_code}, designed 302 to the admin login ({url})")
+    print(f"URL walk: {len(portal)} portal URLs and {len(admin)} admin URLs, {checked} requests")
+    assert not errors, errors
+    assert not wrong, "\n".join(wrong)
