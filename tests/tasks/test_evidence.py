@@ -11,6 +11,7 @@ from tasks.models import Evidence, ProgressReport
 from ..files import EXECUTABLE, HTML_PAGE, pdf, pdf_bytes, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
+SVG_WITH_SCRIPT = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
 
 
 def stored_files(settings):
@@ -35,6 +36,10 @@ def post_report(client, task, files, **fields):
         ("照片.png", HTML_PAGE, "不是允许的文件类型"),
         ("扫描件.png", pdf_bytes(), "内容是 PDF"),
         ("空文件.pdf", b"", "空文件"),
+        ("示意图.svg", SVG_WITH_SCRIPT, "不是允许的文件类型"),
+        ("示意图.png", SVG_WITH_SCRIPT, "不是允许的文件类型"),
+        ("工作方案.docx", pdf_bytes(), "内容是 PDF"),
+        ("工作方案.pdf.exe", pdf_bytes(), "内容是 PDF"),
     ],
 )
 def test_refused_uploads_store_nothing_and_say_why(client, task, lead_staff, settings, name, content, message):
@@ -133,3 +138,13 @@ def test_files_stored_by_a_failed_save_are_removed(client, task, lead_staff, lea
     assert "请说明原因" in response.content.decode()
     assert not Evidence.objects.exists()
     assert stored_files(settings) == []
+
+
+def test_a_300_character_name_is_stored_shortened_with_its_extension(client, task, lead_staff, settings):
+    client.force_login(lead_staff)
+    response = post_report(client, task, [upload("关于" + "长" * 296 + ".pdf", pdf_bytes())])
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    assert len(evidence.original_name) <= 255 and evidence.original_name.endswith(".pdf")
+    assert len(evidence.file.name) < 100, "the stored name is the random one, not the user's"
+    assert len(stored_files(settings)) == 1

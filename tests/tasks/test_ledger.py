@@ -1,6 +1,7 @@
 """The Excel ledger reader on ledgers as bureaus make them, and on files that must be refused."""
 
 import datetime
+import functools
 import io
 import zipfile
 
@@ -138,3 +139,69 @@ def test_formula_looking_text_is_read_as_text_and_formulas_are_never_evaluated()
     workbook.save(buffer)
     buffer.seek(0)
     assert read_ledger(buffer).rows[0].values == {"title": "=1+1", "content": "@SUM(A1)", "responsible_person": ""}
+
+
+def zip_bomb(unpacked_mb=300):
+    """A valid-looking workbook whose styles part unpacks to `unpacked_mb` MB of zeros."""
+    source = zipfile.ZipFile(workbook_bytes([["工作任务"], ["x"]]))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename != "xl/styles.xml":
+                target.writestr(item, source.read(item.filename))
+        with target.open("xl/styles.xml", "w", force_zip64=True) as part:
+            chunk = b"\0" * 2**20
+            for _ in range(unpacked_mb):
+                part.write(chunk)
+    return out.getvalue()
+
+
+ENTITY_BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">'.encode() for i in range(1, 10))
+    + b']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol9;</t></si></sst>'
+)
+
+
+@functools.lru_cache(maxsize=1)
+def hostile_workbooks():
+    plain = workbook_bytes([["工作任务", "序号"], ["x", "1"]]).getvalue()
+    huge = rewrite(plain, "xl/worksheets/sheet1.xml",
+                   lambda xml: xml.replace(b'<dimension ref="A1:B2"/>', b'<dimension ref="A1:XFD1048576"/>')).getvalue()
+    entities = rewrite(plain, "xl/sharedStrings.xml", lambda xml: ENTITY_BOMB).getvalue() if "xl/sharedStrings.xml" in \
+        zipfile.ZipFile(io.BytesIO(plain)).namelist() else rewrite(plain, "xl/styles.xml", lambda xml: ENTITY_BOMB).getvalue()
+    return {
+        "zip bomb (300 MB unpacked)": zip_bomb(),
+        "dimension A1:XFD1048576": huge,
+        "XML entity bomb": entities,
+        "corrupt": plain[:30] + bytes(range(256)) * 20 + plain[-200:],
+        "truncated": plain[: len(plain) // 2],
+        "not a workbook": "序号,工作任务\n1,x\n".encode("gbk"),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", list(hostile_workbooks()))
+def test_hostile_workbooks_are_refused_fast_in_little_memory_and_write_nothing(kind):
+    """Each refusal costs under 100 ms of CPU and 50 MB of memory, measured here, and the import
+    leaves the database as it was."""
+    import time
+    import tracemalloc
+
+    from tasks.imports import ledger_import
+    from tasks.models import Plan, Task
+
+    data = hostile_workbooks()[kind]
+    before = (Plan.objects.count(), Task.objects.count())
+    tracemalloc.start()
+    started = time.process_time()
+    with pytest.raises(LedgerError) as refusal:
+        ledger_import(handle=io.BytesIO(data), plan_year=2022, actor=None, dry_run=False)
+    cpu = time.process_time() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert str(refusal.value), "the refusal says why"
+    assert cpu < 0.1, f"{kind}: {cpu * 1000:.0f} ms"
+    assert peak < 50 * 2**20, f"{kind}: {peak / 2**20:.1f} MB"
+    assert (Plan.objects.count(), Task.objects.count()) == before
+    print(f"hostile workbook refused: {kind}: {cpu * 1000:.1f} ms CPU, {peak / 2**20:.1f} MB peak")
