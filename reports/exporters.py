@@ -98,7 +98,7 @@ def write_monthly_ledger(target, *, rows, title, unit, as_of_text):
     for column, (name, _width) in enumerate(LEDGER_COLUMNS):
         sheet.write_string(2, column, name, formats["header"])
 
-    row_index, current_section = 3, None
+    row_index, current_section, forgotten_below = 3, None, 0
     for row in rows:
         if row.section_number != current_section:
             current_section = row.section_number
@@ -125,8 +125,9 @@ def write_monthly_ledger(target, *, rows, title, unit, as_of_text):
                 style = formats[row.status.light]
             sheet.write_string(row_index, column, str(value or ""), style)
         row_index += 1
-        if row_index % 500 == 0:
-            _forget_written_rows(sheet, below=row_index - 1)
+        if row_index - forgotten_below >= 500:
+            forgotten_below = row_index - 1
+            _forget_written_rows(sheet, below=forgotten_below)
     workbook.close()
     return row_index - 3
 

@@ -160,6 +160,14 @@ class Dashboard:
         return max(0, len(self.yellow) - LIST_LIMIT)
 
     @property
+    def not_reported_shown(self):
+        return self.not_reported[:LIST_LIMIT]
+
+    @property
+    def not_reported_more(self):
+        return max(0, len(self.not_reported) - LIST_LIMIT)
+
+    @property
     def instructions_shown(self):
         return self.unanswered_instructions[:LIST_LIMIT]
 
@@ -247,7 +255,7 @@ def build_dashboard(*, plan, on, departments=None, section_number=None):
         departments=department_list,
         red=sorted(red, key=by_since),
         yellow=sorted(yellow, key=by_since),
-        not_reported=[row for row in department_list if row.missing],
+        not_reported=sorted((row for row in department_list if row.missing), key=lambda r: -len(r.missing)),
         trend=_trend(tasks, inputs, on),
         unanswered_instructions=list(
             Instruction.objects.filter(task__in=scope.values("pk"), replies__isnull=True)

@@ -186,5 +186,5 @@ def test_province_sized_plans_show_sections_not_every_task(client, leader_user):
     plan = bulk_plan(400)
     client.force_login(leader_user)
     page = client.get(reverse("reports:dashboard"), {"year": plan.year}).content.decode()
-    assert 'class="section-tiles"' in page and 'class="matrix__cells"' not in page
+    assert 'class="matrix__cells"' not in page and 'href="#sections-title"' in page
     assert len(page) < 200_000
