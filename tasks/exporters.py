@@ -41,3 +41,25 @@ def write_task_workbook(target, dataset, *, instructions=False):
         for index, line in enumerate(INSTRUCTIONS):
             notes.write_string(index, 0, line)
     workbook.close()
+
+
+# A cell starting with one of these is a formula to a spreadsheet program opening a CSV file.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_csv_text(value):
+    """CSV has no text type: a leading apostrophe (OWASP's advice) keeps "=…" from being run."""
+    text = str(value if value is not None else "")
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def write_task_csv(target, dataset):
+    """The task list as UTF-8 CSV with a byte-order mark, which Excel needs to read Chinese."""
+    import csv
+
+    target.write("\ufeff")
+    writer = csv.writer(target)
+    headers = list(COLUMNS.values())
+    writer.writerow(headers)
+    for row in dataset.dict:
+        writer.writerow([inert_csv_text(row.get(name)) for name in headers])

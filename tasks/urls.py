@@ -23,6 +23,7 @@ urlpatterns = [
     path("imports/plan-text/", views.PlanTextImportView.as_view(), name="plan_text_import"),
     path("imports/template.xlsx", views.TaskTemplateView.as_view(), name="task_template"),
     path("plans/<int:year>/tasks.xlsx", views.PlanTaskExportView.as_view(), name="plan_export"),
+    path("plans/<int:year>/tasks.csv", views.PlanTaskExportView.as_view(file_format="csv"), name="plan_export_csv"),
     path("my/", views.MyTasksView.as_view(), name="my_tasks"),
     path("review/", views.ReviewQueueView.as_view(), name="review_queue"),
     path("review/reports/<int:pk>/", views.ReportReviewView.as_view(), name="report_review"),

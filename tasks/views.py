@@ -1,5 +1,6 @@
 """Thin views: read the form, check the permission, call the service, redirect or render."""
 
+import io
 import re
 import tempfile
 
@@ -18,7 +19,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from . import imports, permissions, selectors, services
-from .exporters import write_task_workbook
+from .exporters import write_task_csv, write_task_workbook
 from .ledger import LedgerError
 from .numerals import whole_number
 from .plan_text import parse_plan_text
@@ -582,10 +583,20 @@ class TaskTemplateView(LoginRequiredMixin, View):
 
 
 class PlanTaskExportView(LoginRequiredMixin, View):
+    """The plan's task list as .xlsx (the import layout) or as .csv."""
+
+    file_format = "xlsx"
+
     def get(self, request, year):
         plan = selectors.plan_for_viewer(request.user, year=year)
+        dataset = imports.plan_export_dataset(plan)
+        if self.file_format == "csv":
+            text = io.StringIO(newline="")
+            write_task_csv(text, dataset)
+            return FileResponse(io.BytesIO(text.getvalue().encode("utf-8")), as_attachment=True, filename=f"{plan.title}任务分解表.csv",
+                                content_type="text/csv; charset=utf-8")
         handle = tempfile.TemporaryFile()
-        write_task_workbook(handle, imports.plan_export_dataset(plan))
+        write_task_workbook(handle, dataset)
         handle.seek(0)
         return FileResponse(handle, as_attachment=True, filename=f"{plan.title}任务分解表.xlsx", content_type=XLSX)
 

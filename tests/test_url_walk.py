@@ -53,6 +53,7 @@ EXPECTED = {
     "tasks:plan_text_import": "302 403 403 403 403 200 403 200",
     "tasks:task_template": "302 200 200 200 200 200 200 200",
     "tasks:plan_export": "302 200 200 200 200 200 200 200",
+    "tasks:plan_export_csv": "302 200 200 200 200 200 200 200",
     "tasks:my_tasks": "302 200 200 200 200 200 200 200",
     "tasks:review_queue": "302 403 403 403 403 200 403 200",
     "tasks:report_review": "302 403 403 403 403 302 403 302 | 302 403 403 403 403 302 403 302",
