@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The embedded default needs no settings; DEBUG is on for local runs and tests only.
 LOCAL_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test system-packages chromium migrate demo messages bench clean
+.PHONY: run test system-packages chromium wrk migrate demo messages bench backup restore clean
 
 run: $(VENV)/.runtime-installed
 	$(LOCAL_ENV) $(PY) manage.py migrate --no-input
@@ -60,6 +60,25 @@ demo: migrate
 messages: $(VENV)/.dev-installed
 	$(LOCAL_ENV) $(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles
 	$(LOCAL_ENV) $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+# Ratios against same-run baselines (docs/PERFORMANCE.md); PostgreSQL and Redis when their URLs are set.
+bench: $(VENV)/.dev-installed wrk
+	$(LOCAL_ENV) $(PY) manage.py bench
+
+# The load tool `make bench` drives gunicorn with.
+wrk:
+	@command -v wrk >/dev/null || { \
+	  if [ -n "$(APT)" ]; then $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y --no-install-recommends wrk; \
+	  else echo "wrk is missing and apt-get is not available: install wrk"; exit 1; fi; }
+
+# Database dump + media files + manifest of checksums, into backups/ (see README: Backup and restore).
+backup: $(VENV)/.runtime-installed
+	$(LOCAL_ENV) $(PY) manage.py backup --output $${BACKUP_DIR:-backups}
+
+# Into an empty database and media folder: make restore BACKUP=backups/siping-edu-YYYYMMDD-HHMMSS
+restore: $(VENV)/.runtime-installed
+	@[ -n "$(BACKUP)" ] || { echo "Usage: make restore BACKUP=backups/siping-edu-…"; exit 1; }
+	$(LOCAL_ENV) $(PY) manage.py restore $(BACKUP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache
