@@ -27,10 +27,14 @@ def generate_quarterly_summary(plan_id, quarter):
 
 @shared_task(acks_late=True)
 def generate_due_quarterly_summaries():
-    """Beat job on the first day of a quarter: the quarter that just ended, for its plan."""
+    """Beat job on the first day of a quarter: the quarter that just ended, for its plan.
+
+    Only summaries not yet made (or failed) are requested, so a second beat, a restarted beat or
+    a redelivered message does not make the same summary again.
+    """
     year, quarter = services.previous_quarter(timezone.localdate())
     for plan in Plan.objects.filter(year=year).exclude(status=Plan.Status.DRAFT):
-        services.summary_request(plan=plan, quarter=quarter)
+        services.summary_request(plan=plan, quarter=quarter, unless_made=True)
 
 
 @shared_task(acks_late=True)

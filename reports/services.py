@@ -51,12 +51,14 @@ def previous_quarter(today):
 
 
 @transaction.atomic
-def summary_request(*, plan, quarter, actor=None):
-    """Queue a summary; a request while one is queued or running enqueues nothing more."""
+def summary_request(*, plan, quarter, actor=None, unless_made=False):
+    """Queue a summary; a request while one is queued or running enqueues nothing more, nor one
+    `unless_made` (the scheduled run) for a summary already made."""
     from .jobs import generate_quarterly_summary
 
     summary, _created = QuarterlySummary.objects.select_for_update().get_or_create(plan=plan, quarter=quarter)
-    if summary.state in (QuarterlySummary.State.QUEUED, QuarterlySummary.State.RUNNING) and not _created:
+    busy = (QuarterlySummary.State.QUEUED, QuarterlySummary.State.RUNNING)
+    if not _created and (summary.state in busy or (unless_made and summary.state == QuarterlySummary.State.DONE)):
         return summary
     summary.state = QuarterlySummary.State.QUEUED
     summary.error = ""
@@ -75,6 +77,7 @@ def summary_generate(*, plan, quarter, today=None):
     it twice leaves one record with the latest files.
     """
     summary = QuarterlySummary.objects.get_or_create(plan=plan, quarter=quarter)[0]
+    _sweep_abandoned_files(plan, quarter)
     QuarterlySummary.objects.filter(pk=summary.pk).update(
         state=QuarterlySummary.State.RUNNING, started_at=timezone.now(), error="",
         attempts=summary.attempts + 1,
@@ -115,6 +118,25 @@ def summary_generate(*, plan, quarter, today=None):
             finished_at=timezone.now(),
         )
         raise
+
+
+def _sweep_abandoned_files(plan, quarter):
+    """Delete files of this summary that a killed run stored but never swapped in.
+
+    Only files older than the job's hard time limit go: a run that wrote them cannot still be
+    alive, while a run in progress (say a second worker's) keeps its files.
+    """
+    storage = QuarterlySummary._meta.get_field("xlsx").storage
+    try:
+        _folders, names = storage.listdir("summaries")
+    except FileNotFoundError:
+        return
+    referenced = {name for pair in QuarterlySummary.objects.values_list("xlsx", "docx") for name in pair}
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    for name in names:
+        path = f"summaries/{name}"
+        if name.startswith(f"{plan.year}-Q{quarter}-") and path not in referenced and storage.get_modified_time(path) < cutoff:
+            storage.delete(path)
 
 
 def summaries_for_plan(plan):

@@ -189,8 +189,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=900)
-# Redis re-delivers an unacknowledged job after this; it must outlast the hard limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+# Redis re-delivers an unacknowledged job (its worker died) after this; it must outlast the hard
+# limit, or a slow job would be run twice. The crash test shortens it to see the redelivery.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 300)
+}
+if env.int("CELERY_REDELIVERY_CHECK_SECONDS", default=0):
+    # How often a worker looks for such jobs (kombu's default is about every 100 s).
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "unacked_restore_interval": env.int("CELERY_REDELIVERY_CHECK_SECONDS"), "unacked_restore_throttle": 1,
+    }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # E-mail

@@ -167,3 +167,17 @@ def test_a_real_worker_builds_the_summary_through_redis(plan, supervisor_user):
     summary = QuarterlySummary.objects.get()
     assert summary.state == QuarterlySummary.State.DONE, summary.error
     assert os.path.exists(summary.docx.path)
+
+
+def test_files_a_killed_run_left_behind_are_swept_once_older_than_the_time_limit(plan, settings):
+    storage = QuarterlySummary._meta.get_field("xlsx").storage
+    old = storage.save("summaries/2021-Q2-20210701020000000000.xlsx", io.BytesIO(b"half written"))
+    recent = storage.save("summaries/2021-Q2-20210701020500000000.docx", io.BytesIO(b"a run in progress"))
+    other_quarter = storage.save("summaries/2021-Q1-20210401020000000000.xlsx", io.BytesIO(b"not ours"))
+    long_ago = (timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)).timestamp()
+    for name in (old, other_quarter):
+        os.utime(storage.path(name), (long_ago, long_ago))
+    summary = services.summary_generate(plan=plan, quarter=2, today=datetime.date(2021, 7, 2))
+    assert not storage.exists(old), "abandoned by a run that cannot still be alive"
+    assert storage.exists(recent), "possibly another worker's run in progress"
+    assert storage.exists(other_quarter) and storage.exists(summary.xlsx.name) and storage.exists(summary.docx.name)
