@@ -136,12 +136,14 @@ def _forget_written_rows(sheet, below):
     """Drop the heights of rows already streamed to disk.
 
     In constant_memory mode XlsxWriter writes each row out as the next one starts, but keeps
-    every row's set_row() height in `row_info` until the end: 300 bytes a row, the only thing
-    that made a 50,000-task ledger need seven times the memory of a 5,000-task one. Rows above
-    the one being written are never read again.
+    every row's set_row() height in `row_info` and `row_sizes` (for placing images, which the
+    ledger has none of) until the end: 300 bytes a row, what made a 50,000-task ledger need
+    several times the memory of a 5,000-task one. Rows above the one being written are never
+    read again.
     """
-    for row in [row for row in sheet.row_info if row < below]:
-        del sheet.row_info[row]
+    for table in (sheet.row_info, sheet.row_sizes):
+        for row in [row for row in table if row < below]:
+            del table[row]
 
 
 def ledger_title(plan, month):

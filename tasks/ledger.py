@@ -189,11 +189,12 @@ def read_ledger(handle, *, max_rows=None):
     for line, row in rows:
         if line <= header_line:
             continue
-        values = {f: _normalise(row[column]) if column < len(row) else "" for f, (column, _t) in found.items()}
-        texts = [str(v) for v in values.values() if v not in ("", None)]
-        if not texts:
+        # Each cell is normalised once: this loop runs for every row of a 20,000-row ledger.
+        cells = [_normalise(value) for value in row]
+        values = {f: cells[column] if column < len(cells) else "" for f, (column, _t) in found.items()}
+        if all(value in ("", None) for value in values.values()):
             continue
-        first = next((str(_normalise(v)) for v in row if _normalise(v) not in ("", None)), "")
+        first = next((str(value) for value in cells if value not in ("", None)), "")
         if first.startswith(FOOTER_PREFIXES):
             continue
         ledger.rows.append(LedgerRow(line, values))
