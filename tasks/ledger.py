@@ -159,8 +159,11 @@ def read_ledger(handle, *, max_rows=None):
     try:
         sheet = workbook.worksheets[0]
         rows = []
-        for line, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
-            rows.append((line, list(row)))
+        # Rows as written, not padded to a width: a fixed max_col made openpyxl pad every row to
+        # 100 cells, and a sheet's declared dimension may understate its real width.
+        sheet.reset_dimensions()
+        for line, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            rows.append((line, list(row[:MAX_COLUMNS])))
             if len(rows) > max_rows + 10:
                 raise LedgerError(
                     _("The sheet has more than %(limit)d rows; split it or ask an administrator.")

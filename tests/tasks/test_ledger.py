@@ -205,3 +205,13 @@ def test_hostile_workbooks_are_refused_fast_in_little_memory_and_write_nothing(k
     assert peak < 50 * 2**20, f"{kind}: {peak / 2**20:.1f} MB"
     assert (Plan.objects.count(), Task.objects.count()) == before
     print(f"hostile workbook refused: {kind}: {cpu * 1000:.1f} ms CPU, {peak / 2**20:.1f} MB peak")
+
+
+def test_a_dimension_that_understates_the_width_loses_no_column():
+    rows = [["序号", "板块", "工作任务", "牵头单位", "完成时限"], ["1", "一、党建", "加强学习", "宣传科", "全年"]]
+    data = workbook_bytes(rows).getvalue()
+    lying = rewrite(data, "xl/worksheets/sheet1.xml",
+                    lambda xml: xml.replace(b'<dimension ref="A1:E2"/>', b'<dimension ref="A1:B2"/>'))
+    ledger = read_ledger(lying)
+    assert ledger.rows[0].values == {"number": "1", "section": "一、党建", "title": "加强学习",
+                                     "lead_department": "宣传科", "deadline": "全年"}
