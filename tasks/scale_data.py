@@ -31,6 +31,7 @@ DEPARTMENT_COUNT = 200
 USER_COUNT = 2000
 SECTION_COUNT = 60
 LEADER_COUNT = 20
+SUPERVISOR_COUNT = 5
 EVIDENCE_EVERY = 40  # one file for every 40th report
 INSTRUCTION_EVERY = 25  # one 批示 for every 25th task
 VERBS = ["深化", "推进", "完善", "加强", "落实", "健全", "提升", "规范", "扩大", "巩固"]
@@ -62,6 +63,8 @@ def scale_plan_generate(*, tasks, year=2025, seed=2021, departments=DEPARTMENT_C
     """
     if Plan.objects.filter(year=year).exists():
         raise ValueError(f"A plan for {year} already exists; choose another --year.")
+    if users < departments + LEADER_COUNT + SUPERVISOR_COUNT:
+        raise ValueError(f"{users} people cannot staff {departments} offices besides the bureau's leaders.")
     rng = random.Random(seed)
     with transaction.atomic():
         offices = _departments(departments)
@@ -98,12 +101,13 @@ def _people(rng, count, offices):
     ]
     User.objects.bulk_create(new_users, batch_size=1000)
     accounts = list(User.objects.filter(username__startswith="scale-").order_by("username")[:count])
-    leaders, supervisors = accounts[:LEADER_COUNT], accounts[LEADER_COUNT:LEADER_COUNT + 5]
+    leaders = accounts[:LEADER_COUNT]
+    supervisors = accounts[LEADER_COUNT:LEADER_COUNT + SUPERVISOR_COUNT]
     Group.objects.get(name=roles.LEADER).user_set.add(*leaders)
     Group.objects.get(name=roles.SUPERVISOR).user_set.add(*supervisors)
     staff = {office.pk: [] for office in offices}
     memberships = []
-    for index, user in enumerate(accounts[LEADER_COUNT + 5:]):
+    for index, user in enumerate(accounts[LEADER_COUNT + SUPERVISOR_COUNT:]):
         office = offices[index % len(offices)]
         role = Membership.Role.HEAD if not staff[office.pk] else Membership.Role.STAFF
         staff[office.pk].append(user)
