@@ -23,6 +23,22 @@ LIGHT_ORDER = [Light.DONE, Light.AHEAD, Light.NORMAL, Light.WARNING, Light.LATE,
 
 
 @dataclass
+class Shortlist:
+    """The first entries of a long list, and how many more there are."""
+
+    items: list
+    limit: int = LIST_LIMIT
+
+    @property
+    def shown(self):
+        return self.items[:self.limit]
+
+    @property
+    def more(self):
+        return max(0, len(self.items) - self.limit)
+
+
+@dataclass
 class TaskLine:
     task: object
     status: object
@@ -92,12 +108,8 @@ class DepartmentRow:
     missing: list = field(default_factory=list)
 
     @property
-    def missing_shown(self):
-        return self.missing[:MISSING_TASKS_SHOWN]
-
-    @property
-    def missing_more(self):
-        return max(0, len(self.missing) - MISSING_TASKS_SHOWN)
+    def missing_short(self):
+        return Shortlist(self.missing, MISSING_TASKS_SHOWN)
 
 
 @dataclass
@@ -144,36 +156,20 @@ class Dashboard:
         return self.overall.total <= MATRIX_TASK_LIMIT
 
     @property
-    def red_shown(self):
-        return self.red[:LIST_LIMIT]
+    def red_short(self):
+        return Shortlist(self.red)
 
     @property
-    def red_more(self):
-        return max(0, len(self.red) - LIST_LIMIT)
+    def yellow_short(self):
+        return Shortlist(self.yellow)
 
     @property
-    def yellow_shown(self):
-        return self.yellow[:LIST_LIMIT]
+    def not_reported_short(self):
+        return Shortlist(self.not_reported)
 
     @property
-    def yellow_more(self):
-        return max(0, len(self.yellow) - LIST_LIMIT)
-
-    @property
-    def not_reported_shown(self):
-        return self.not_reported[:LIST_LIMIT]
-
-    @property
-    def not_reported_more(self):
-        return max(0, len(self.not_reported) - LIST_LIMIT)
-
-    @property
-    def instructions_shown(self):
-        return self.unanswered_instructions[:LIST_LIMIT]
-
-    @property
-    def instructions_more(self):
-        return max(0, len(self.unanswered_instructions) - LIST_LIMIT)
+    def instructions_short(self):
+        return Shortlist(self.unanswered_instructions)
 
 
 def plan_tasks(plan, *, departments=None, section_number=None):
