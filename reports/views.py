@@ -1,5 +1,6 @@
 import datetime
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -70,6 +71,12 @@ class DashboardMixin(LoginRequiredMixin):
         )
         return plan, on, chosen, department, form
 
+    def filter_query(self):
+        """The filters as a query string, without anything else a URL may carry: links and the
+        dashboard cache key are built from it, so junk parameters make no new cache entries."""
+        values = {name: whole_number(self.request.GET.get(name)) for name in ("year", "month", "department")}
+        return urlencode({name: value for name, value in values.items() if value is not None})
+
     def page_context(self, plan, on, form, department):
         return {
             "nav": "dashboard",
@@ -78,7 +85,7 @@ class DashboardMixin(LoginRequiredMixin):
             "filter_form": form,
             "department": department,
             "scope": self.scope,
-            "query_string": self.request.GET.urlencode(),
+            "query_string": self.filter_query(),
             "reporting_day": settings.REPORTING_DAY,
         }
 
@@ -102,7 +109,7 @@ class DashboardView(DashboardMixin, TemplateView):
     def get_context_data(self, **kwargs):
         scope = "all" if self.scope.everything else ",".join(sorted(str(d.pk) for d in self.scope.departments))
         key = "dashboard:" + hashlib.sha256("|".join([
-            data_revision(), scope, self.request.GET.urlencode(), get_language(), str(timezone.localdate()),
+            data_revision(), scope, self.filter_query(), get_language(), str(timezone.localdate()),
         ]).encode()).hexdigest()
         content = cache.get(key)
         if content is None:

@@ -188,3 +188,18 @@ def test_province_sized_plans_show_sections_not_every_task(client, leader_user):
     page = client.get(reverse("reports:dashboard"), {"year": plan.year}).content.decode()
     assert 'class="matrix__cells"' not in page and 'href="#sections-title"' in page
     assert len(page) < 200_000
+
+
+def test_junk_parameters_share_the_cached_page_and_stay_out_of_its_links(client, scenario, leader_user):
+    from django.core.cache import cache
+
+    client.force_login(leader_user)
+    url = reverse("reports:dashboard")
+    client.get(url, {"year": 2021, "month": 6})
+    keys_before = len(getattr(cache, "_cache", {}))
+    page = client.get(url, {"year": 2021, "month": 6, "utm": "x" * 50, "junk": "<b>"}).content.decode()
+    page = page[page.index("<main"):page.index("</main>")]  # the layout's language switch keeps the URL
+    assert "utm=" not in page and "junk" not in page
+    assert "?year=2021&amp;month=6" in page
+    if hasattr(cache, "_cache"):  # the local-memory cache can be counted; Redis in CI is shared
+        assert len(cache._cache) == keys_before, "no new cache entry for the same filters"
