@@ -21,8 +21,7 @@ import tracemalloc
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from django.conf import settings
-from django.db import connection, reset_queries
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -70,6 +69,7 @@ def import_workbook(rows, department_names):
     import tablib
 
     from tasks.exporters import write_task_workbook
+    from tasks.numerals import to_chinese
     from tasks.resources import COLUMNS
 
     fixture = json.loads((HERE / "fixtures" / "plan_siping_2021.json").read_text())
@@ -80,8 +80,6 @@ def import_workbook(rows, department_names):
         lead = department_names[number % len(department_names)]
         cooperating = "、".join(department_names[(number + k) % len(department_names)] for k in (1, 2))
         section = (number - 1) * 60 // rows + 1
-        from tasks.numerals import to_chinese
-
         dataset.append([number, f"{to_chinese(section)}、第{section}部分", f"{text['title']}（{number}）", text["content"],
                         lead, cooperating, "", f"联系人{number % 97}", ["6月底", "全年", "2025年9月30日", "持续推进"][number % 4]])
     handle = io.BytesIO()
@@ -272,7 +270,7 @@ def bench_load(big, leader_username, password, seconds):
     try:
         _wait_for(f"http://127.0.0.1:{port}/accounts/login/")
         cookie = _login_cookie(port, leader_username, password)
-        task = Task.objects.filter(plan=big).order_by("number")[len(big.tasks.all()) // 2]
+        task = Task.objects.filter(plan=big).order_by("number")[big.tasks.count() // 2]
         results = {}
         for name, path, headers in [
             ("login", "/accounts/login/", []),
