@@ -30,6 +30,17 @@ class DepartmentAdmin(admin.ModelAdmin):
             )
             obj.pk, obj.group = created.pk, created.group
 
+    def save_formset(self, request, form, formset, change):
+        # Memberships go through the service, which keeps the user in the department's group.
+        for membership in formset.save(commit=False):
+            if membership.pk:
+                previous = Membership.objects.select_related("user", "department").get(pk=membership.pk)
+                if previous.user_id != membership.user_id:
+                    services.membership_remove(membership=previous)
+            services.membership_set(user=membership.user, department=form.instance, role=membership.role)
+        for membership in formset.deleted_objects:
+            services.membership_remove(membership=membership)
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):

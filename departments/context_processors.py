@@ -1,7 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from .roles import BUREAU_ROLES, roles_of
-from .selectors import memberships_of
+from .selectors import working_memberships
 
 
 def current_membership(request):
@@ -9,7 +9,7 @@ def current_membership(request):
     user = request.user
 
     def describe():
-        memberships = list(memberships_of(user))
+        memberships = working_memberships(user)
         return {
             "memberships": memberships,
             "roles": [BUREAU_ROLES[name] for name in sorted(roles_of(user))],

@@ -1,36 +1,91 @@
-"""Bureau-wide roles, held as auth groups (their names are what administrators see)."""
+"""The role registry: bureau-wide roles, held as auth groups, and the capabilities each grants.
 
+Groups, permission checks, demo accounts and test fixtures are all derived from `ROLES`: adding a
+role is adding one entry here (and its label to the translations).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class Capability:
+    """What a bureau-wide role lets a person do, whatever office they are in."""
+
+    READ_ALL_TASKS = "read_all_tasks"  # every task, every submitted report, every dashboard
+    SEE_DRAFT_PLANS = "see_draft_plans"
+    CHANGE_ANY_TASK = "change_any_task"  # schedule, people and milestones of any open task
+    REVIEW_REPORTS = "review_reports"
+    DECIDE_REQUESTS = "decide_requests"
+    IMPORT_PLANS = "import_plans"
+    GENERATE_SUMMARIES = "generate_summaries"
+    READ_SUMMARIES = "read_summaries"
+    WRITE_INSTRUCTIONS = "write_instructions"
+    RECEIVE_ESCALATIONS = "receive_escalations"  # told of tasks long overdue
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str  # the auth group's name: what administrators see
+    label: str
+    capabilities: frozenset
+    demo_username: str  # the account `load_demo` creates for this role
+
 
 LEADER = "局领导"
 SUPERVISOR = "督查室"
 ADMINISTRATOR = "系统管理员"
 
-BUREAU_ROLES = {
-    LEADER: _("Bureau leader"),
-    SUPERVISOR: _("Supervision office"),
-    ADMINISTRATOR: _("Administrator"),
-}
+ROLES = (
+    Role(LEADER, _("Bureau leader"), frozenset({
+        Capability.READ_ALL_TASKS, Capability.READ_SUMMARIES, Capability.WRITE_INSTRUCTIONS,
+    }), "leader"),
+    Role(SUPERVISOR, _("Supervision office"), frozenset({
+        Capability.READ_ALL_TASKS, Capability.SEE_DRAFT_PLANS, Capability.CHANGE_ANY_TASK,
+        Capability.REVIEW_REPORTS, Capability.DECIDE_REQUESTS, Capability.IMPORT_PLANS,
+        Capability.GENERATE_SUMMARIES, Capability.READ_SUMMARIES, Capability.RECEIVE_ESCALATIONS,
+    }), "supervisor"),
+    Role(ADMINISTRATOR, _("Administrator"), frozenset({Capability.SEE_DRAFT_PLANS}), "admin"),
+)
+ROLE_BY_NAME = {role.name: role for role in ROLES}
+BUREAU_ROLES = {role.name: role.label for role in ROLES}
+
+# The one superuser policy: an active superuser acts with the supervision office's capabilities
+# (so the system administrator can put anything right), never with a leader's voice, and never
+# reports for an office it is not a member of.
+SUPERUSER_ROLE = ROLE_BY_NAME[SUPERVISOR]
 
 
 def roles_of(user):
-    """The bureau-wide role names of a user, read once per request object."""
-    if not user.is_authenticated:
+    """The bureau-wide role names of an active user, read once per request object."""
+    if not (user.is_authenticated and user.is_active):
         return frozenset()
     if not hasattr(user, "_bureau_roles"):
         user._bureau_roles = frozenset(
-            user.groups.filter(name__in=BUREAU_ROLES).values_list("name", flat=True)
+            user.groups.filter(name__in=ROLE_BY_NAME).values_list("name", flat=True)
         )
     return user._bureau_roles
 
 
-def is_leader(user):
-    return LEADER in roles_of(user)
+def capabilities_of(user):
+    if not (user.is_authenticated and user.is_active):
+        return frozenset()
+    held = set(SUPERUSER_ROLE.capabilities) if user.is_superuser else set()
+    for name in roles_of(user):
+        held |= ROLE_BY_NAME[name].capabilities
+    return frozenset(held)
 
 
-def is_supervisor(user):
-    return SUPERVISOR in roles_of(user) or user.is_superuser
+def holds(user, capability):
+    return capability in capabilities_of(user)
 
 
-def is_administrator(user):
-    return ADMINISTRATOR in roles_of(user) or user.is_superuser
+def users_holding(capability):
+    """The queryset twin of `holds`: every active user who holds the capability."""
+    names = [role.name for role in ROLES if capability in role.capabilities]
+    condition = Q(groups__name__in=names)
+    if capability in SUPERUSER_ROLE.capabilities:
+        condition |= Q(is_superuser=True)
+    return get_user_model().objects.filter(condition, is_active=True).distinct()

@@ -1,9 +1,37 @@
+"""Who is in a department: the one place that answers "members of", "heads of", "memberships of"."""
+
+from django.contrib.auth import get_user_model
+
 from .models import Membership
 
 
-def memberships_of(user):
-    if not user.is_authenticated:
-        return Membership.objects.none()
-    return Membership.objects.filter(user=user, department__is_active=True).select_related(
-        "department"
-    )
+def working_memberships(user):
+    """The memberships that count: an active user's, in active departments (cached per request).
+
+    Every rule that depends on a user's departments (reporting, heads' dashboards, the header)
+    reads this, so a deactivated department or account loses its rights everywhere at once.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return []
+    if not hasattr(user, "_working_memberships"):
+        user._working_memberships = list(
+            Membership.objects.filter(user=user, department__is_active=True).select_related(
+                "department__group"
+            )
+        )
+    return user._working_memberships
+
+
+def department_members(department, *, role=None):
+    """The active people of a department (of one role, e.g. heads), for notices and reminders."""
+    if department is None:
+        return []
+    # One filter() call, so that department and role are asked of the same membership.
+    conditions = {"memberships__department": department}
+    if role is not None:
+        conditions["memberships__role"] = role
+    return list(get_user_model().objects.filter(is_active=True, **conditions).order_by("username").distinct())
+
+
+def department_heads(department):
+    return department_members(department, role=Membership.Role.HEAD)

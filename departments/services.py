@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from .models import Department, Membership
+from .roles import ROLE_BY_NAME, ROLES
 
 GROUP_PREFIX = "部门:"
 
@@ -60,13 +61,34 @@ def membership_set(*, user, department, role=Membership.Role.STAFF):
 
 
 @transaction.atomic
+def memberships_add_bulk(*, memberships):
+    """membership_set for thousands of new (user, department, role) rows in a few statements."""
+    Membership.objects.bulk_create(memberships, batch_size=1000, ignore_conflicts=True)
+    # As membership_set does one by one: members act through their office's permission group.
+    User = Membership._meta.get_field("user").related_model
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=m.user_id, group_id=m.department.group_id) for m in memberships],
+        batch_size=1000, ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
 def membership_remove(*, membership):
     membership.user.groups.remove(membership.department.group)
     membership.delete()
 
 
 def ensure_bureau_role_groups():
-    """Create the bureau-wide role groups; safe to call any number of times."""
-    from .roles import BUREAU_ROLES
+    """Create the groups of the role registry; safe to call any number of times."""
+    return [Group.objects.get_or_create(name=role.name)[0] for role in ROLES]
 
-    return [Group.objects.get_or_create(name=name)[0] for name in BUREAU_ROLES]
+
+@transaction.atomic
+def role_grant(*, users, role_name):
+    """Give people a bureau-wide role of the registry (its auth group)."""
+    if role_name not in ROLE_BY_NAME:
+        raise ValueError(f"{role_name!r} is not a role of departments.roles.ROLES")
+    group, _ = Group.objects.get_or_create(name=role_name)
+    group.user_set.add(*users)
+    for user in users:
+        user.__dict__.pop("_bureau_roles", None)  # the per-request cache of roles_of

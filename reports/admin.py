@@ -1,18 +1,21 @@
 from django.contrib import admin
 
+from tasks.admin import ReadOnlyAdmin
+
 from .models import QuarterlySummary, ReminderLog
+
+# Summaries and the reminder log are written by their jobs only.
 
 
 @admin.register(QuarterlySummary)
-class QuarterlySummaryAdmin(admin.ModelAdmin):
+class QuarterlySummaryAdmin(ReadOnlyAdmin):
     list_display = ["plan", "quarter", "state", "attempts", "queued_at", "finished_at"]
     list_filter = ["state", "quarter", "plan"]
     search_fields = ["plan__title", "error"]
-    readonly_fields = ["figures", "error", "attempts", "queued_at", "started_at", "finished_at"]
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(ReadOnlyAdmin):
     list_display = ["day", "kind", "key", "recipient", "created_at"]
     list_filter = ["kind", "day"]
     search_fields = ["recipient__username", "key"]

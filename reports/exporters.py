@@ -7,7 +7,8 @@ formula: XlsxWriter's automatic conversions are switched off and every value goe
 
 import re
 
-import xlsxwriter
+from tasks.formats import chinese_month
+from tasks.sheets import Column, headers, open_workbook, set_widths, widths
 from tasks.status import Light
 
 LIGHT_FILLS = {
@@ -18,26 +19,30 @@ LIGHT_FILLS = {
     Light.DONE: "#C7DBF2",
     Light.NOT_STARTED: "#E4E8ED",
 }
+NOT_REPORTED = "未报送"
+
+
+def _report_text(name, missing=""):
+    return lambda row: getattr(row.report, name) if row.report else missing
+
+
+# The monthly ledger's columns, in order; rows are `reports.selectors.LedgerRow`.
 LEDGER_COLUMNS = [
-    ("序号", 6), ("工作任务", 22), ("牵头单位", 12), ("配合单位", 14), ("责任人", 9), ("完成时限", 11),
-    ("本月进展情况", 38), ("存在问题", 20), ("下步打算", 20), ("完成进度", 9), ("状态", 9), ("佐证材料", 16),
+    Column("序号", 6, lambda row: row.number, "center"),
+    Column("工作任务", 22, lambda row: row.title),
+    Column("牵头单位", 12, lambda row: row.lead_department),
+    Column("配合单位", 14, lambda row: row.cooperating_departments),
+    Column("责任人", 9, lambda row: row.responsible_person, "center"),
+    Column("完成时限", 11, lambda row: row.deadline_text, "center"),
+    Column("本月进展情况", 38, _report_text("progress", NOT_REPORTED)),
+    Column("存在问题", 20, _report_text("problems")),
+    Column("下步打算", 20, _report_text("next_steps")),
+    Column("完成进度", 9, lambda row: f"{row.report.percent}%" if row.report else "", "center"),
+    Column("状态", 9, lambda row: str(row.status.label), lambda row: row.status.light),
+    Column("佐证材料", 16, lambda row: "\n".join(row.evidence_names)),
 ]
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
-
-
-def open_workbook(target):
-    # constant_memory keeps one row in memory at a time; conversions off keep text inert.
-    return xlsxwriter.Workbook(
-        target,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "in_memory": False,
-        },
-    )
 
 
 def _formats(workbook):
@@ -81,8 +86,7 @@ def write_monthly_ledger(target, *, rows, title, unit, as_of_text):
     sheet = workbook.add_worksheet("月报")
     formats = _formats(workbook)
     last_column = len(LEDGER_COLUMNS) - 1
-    for index, (_name, width) in enumerate(LEDGER_COLUMNS):
-        sheet.set_column(index, index, width)
+    set_widths(sheet, LEDGER_COLUMNS)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
@@ -94,9 +98,10 @@ def write_monthly_ledger(target, *, rows, title, unit, as_of_text):
     sheet.set_row(0, 34)
     sheet.merge_range(0, 0, 0, last_column, title, formats["title"])
     sheet.write_string(1, 0, f"填报单位：{unit}", formats["meta"])
-    sheet.write_string(1, 8, f"截至日期：{as_of_text}", formats["meta"])
-    for column, (name, _width) in enumerate(LEDGER_COLUMNS):
-        sheet.write_string(2, column, name, formats["header"])
+    sheet.write_string(1, last_column - 3, f"截至日期：{as_of_text}", formats["meta"])
+    for index, name in enumerate(headers(LEDGER_COLUMNS)):
+        sheet.write_string(2, index, name, formats["header"])
+    column_widths = widths(LEDGER_COLUMNS)
 
     row_index, current_section, forgotten_below = 3, None, 0
     for row in rows:
@@ -104,26 +109,10 @@ def write_monthly_ledger(target, *, rows, title, unit, as_of_text):
             current_section = row.section_number
             sheet.merge_range(row_index, 0, row_index, last_column, row.section_heading, formats["section"])
             row_index += 1
-        report = row.report
-        values = [
-            row.number,
-            row.title,
-            row.lead_department,
-            row.cooperating_departments,
-            row.responsible_person,
-            row.deadline_text,
-            report.progress if report else "未报送",
-            report.problems if report else "",
-            report.next_steps if report else "",
-            f"{report.percent}%" if report else "",
-        ]
-        values += [str(row.status.label), "\n".join(row.evidence_names)]
-        sheet.set_row(row_index, row_height(values, [width for _name, width in LEDGER_COLUMNS]))
-        for column, value in enumerate(values):
-            style = formats["center"] if column in (0, 4, 5, 9) else formats["cell"]
-            if column == 10:
-                style = formats[row.status.light]
-            sheet.write_string(row_index, column, str(value or ""), style)
+        values = [column.value(row) for column in LEDGER_COLUMNS]
+        sheet.set_row(row_index, row_height(values, column_widths))
+        for index, (column, value) in enumerate(zip(LEDGER_COLUMNS, values)):
+            sheet.write_string(row_index, index, str(value or ""), formats[column.style_for(row)])
         row_index += 1
         if row_index - forgotten_below >= 500:
             forgotten_below = row_index - 1
@@ -147,35 +136,59 @@ def _forget_written_rows(sheet, below):
 
 
 def ledger_title(plan, month):
-    return f"{plan.title}落实情况月报（{month.year}年{month.month}月）"
+    return f"{plan.title}落实情况月报（{chinese_month(month)}）"
 
 
-def chinese_date(day):
-    return f"{day.year}年{day.month}月{day.day}日"
+def _figure(key):
+    return lambda figures: figures[key]
 
 
+# The summary's tables of figures (numbers), after the column naming the scope.
 FIGURE_COLUMNS = [
-    ("tasks", "任务数"), ("done", "已完成"), ("on_track", "正常"), ("warning", "预警"), ("late", "滞后"),
-    ("completion_rate", "完成率%"), ("average_progress", "平均进度%"), ("milestones_due", "本季度到期节点"),
-    ("milestones_on_time", "按时完成节点"), ("reports_due", "应报月报"), ("reports_on_time", "按时报送"),
-    ("on_time_rate", "按时报送率%"),
+    Column(label, 11, _figure(key), "center", key) for key, label in [
+        ("tasks", "任务数"), ("done", "已完成"), ("on_track", "正常"), ("warning", "预警"), ("late", "滞后"),
+        ("completion_rate", "完成率%"), ("average_progress", "平均进度%"), ("milestones_due", "本季度到期节点"),
+        ("milestones_on_time", "按时完成节点"), ("reports_due", "应报月报"), ("reports_on_time", "按时报送"),
+        ("on_time_rate", "按时报送率%"),
+    ]
+]
+LATE_TASK_COLUMNS = [
+    Column("序号", 6, _figure("number")), Column("工作任务", 30, _figure("title")),
+    Column("牵头单位", 14, _figure("lead_department")), Column("原因", 60, _figure("reason")),
+]
+TASK_PROGRESS_COLUMNS = [
+    Column("序号", 6, _figure("number")),
+    Column("工作任务", 26, _figure("title")),
+    Column("牵头单位", 14, _figure("lead_department")),
+    Column("状态", 9, _figure("status"), _figure("light")),
+    Column("本季度进展", 70,
+           lambda task: "\n".join(f"{p['month']}月：{p['text']}" for p in task["progress"]) or "本季度未报送"),
+    Column("存在问题", 30, _figure("open_problems")),
 ]
 
 
+def _write_header(sheet, columns, formats):
+    set_widths(sheet, columns)
+    for index, name in enumerate(headers(columns)):
+        sheet.write_string(0, index, name, formats["header"])
+
+
+def _write_text_row(sheet, row_index, columns, row, formats):
+    for index, column in enumerate(columns):
+        sheet.write_string(row_index, index, str(column.value(row)), formats[column.style_for(row)])
+
+
 def _figure_sheet(workbook, formats, name, first_header, rows):
+    columns = [Column(first_header, 30, lambda row: row[0]), *FIGURE_COLUMNS]
     sheet = workbook.add_worksheet(name)
-    sheet.set_column(0, 0, 30)
-    sheet.set_column(1, len(FIGURE_COLUMNS), 11)
     sheet.set_landscape()
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
-    sheet.write_string(0, 0, first_header, formats["header"])
-    for column, (_key, label) in enumerate(FIGURE_COLUMNS, start=1):
-        sheet.write_string(0, column, label, formats["header"])
+    _write_header(sheet, columns, formats)
     for index, (label, figures) in enumerate(rows, start=1):
         sheet.write_string(index, 0, label, formats["cell"])
-        for column, (key, _label) in enumerate(FIGURE_COLUMNS, start=1):
-            sheet.write_number(index, column, figures[key], formats["center"])
+        for column_index, column in enumerate(FIGURE_COLUMNS, start=1):
+            sheet.write_number(index, column_index, column.value(figures), formats[column.style])
 
 
 def write_quarterly_xlsx(target, figures):
@@ -187,29 +200,19 @@ def write_quarterly_xlsx(target, figures):
     _figure_sheet(workbook, formats, "分单位", "牵头单位", [(d["name"], d) for d in figures["departments"]])
 
     late = workbook.add_worksheet("滞后任务")
-    for column, (label, width) in enumerate([("序号", 6), ("工作任务", 30), ("牵头单位", 14), ("原因", 60)]):
-        late.set_column(column, column, width)
-        late.write_string(0, column, label, formats["header"])
+    _write_header(late, LATE_TASK_COLUMNS, formats)
     for index, task in enumerate(figures["late_tasks"], start=1):
-        for column, value in enumerate([task["number"], task["title"], task["lead_department"], task["reason"]]):
-            late.write_string(index, column, str(value), formats["cell"])
+        _write_text_row(late, index, LATE_TASK_COLUMNS, task, formats)
 
     detail = workbook.add_worksheet("任务进展")
-    headers = [("序号", 6), ("工作任务", 26), ("牵头单位", 14), ("状态", 9), ("本季度进展", 70), ("存在问题", 30)]
-    for column, (label, width) in enumerate(headers):
-        detail.set_column(column, column, width)
-        detail.write_string(0, column, label, formats["header"])
+    _write_header(detail, TASK_PROGRESS_COLUMNS, formats)
     detail.repeat_rows(0, 0)
     row = 1
     for section in figures["sections"]:
-        detail.merge_range(row, 0, row, len(headers) - 1, section["label"], formats["section"])
+        detail.merge_range(row, 0, row, len(TASK_PROGRESS_COLUMNS) - 1, section["label"], formats["section"])
         row += 1
         for task in section["tasks_detail"]:
-            progress = "\n".join(f"{p['month']}月：{p['text']}" for p in task["progress"]) or "本季度未报送"
-            values = [task["number"], task["title"], task["lead_department"], task["status"], progress, task["open_problems"]]
-            for column, value in enumerate(values):
-                style = formats[task["light"]] if column == 3 else formats["cell"]
-                detail.write_string(row, column, str(value), style)
+            _write_text_row(detail, row, TASK_PROGRESS_COLUMNS, task, formats)
             row += 1
     workbook.close()
 

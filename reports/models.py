@@ -14,6 +14,8 @@ class QuarterlySummary(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    BUSY_STATES = (State.QUEUED, State.RUNNING)
+
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="quarterly_summaries"
     )
@@ -43,6 +45,11 @@ class QuarterlySummary(models.Model):
 
     def __str__(self):
         return f"{self.plan} · 第{self.quarter}季度"
+
+    @property
+    def is_busy(self):
+        """Queued or running: another request would only queue the same work again."""
+        return self.state in self.BUSY_STATES
 
 
 class ReminderLog(models.Model):

@@ -4,7 +4,6 @@ import datetime
 import tempfile
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
@@ -12,11 +11,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from departments.models import Membership
-from departments.roles import LEADER, SUPERVISOR
-from tasks.models import Milestone, Plan, ProgressReport, Task
+from departments.roles import Capability, users_holding
+from departments.selectors import department_members
+from tasks.models import Milestone, Plan, Task
 from tasks.services import notify, task_url
-from tasks.status import month_end, reporting_deadline
+from tasks.formats import chinese_date, month_end
+from tasks.status import (
+    is_milestone_due_within,
+    is_milestone_overdue,
+    is_report_missing,
+    is_task_overdue,
+    load_status_inputs,
+    reporting_deadline,
+)
 
 from . import exporters, selectors
 from .models import QuarterlySummary, ReminderLog
@@ -34,7 +41,7 @@ def monthly_ledger_file(*, plan, month, on=None, departments=None, section_numbe
         rows=rows,
         title=exporters.ledger_title(plan, month),
         unit=unit or plan.issuing_body,
-        as_of_text=exporters.chinese_date(on),
+        as_of_text=chinese_date(on),
     )
     handle.seek(0)
     name = f"{plan.title}落实情况月报-{month:%Y-%m}.xlsx"
@@ -57,8 +64,7 @@ def summary_request(*, plan, quarter, actor=None, unless_made=False):
     from .jobs import generate_quarterly_summary
 
     summary, _created = QuarterlySummary.objects.select_for_update().get_or_create(plan=plan, quarter=quarter)
-    busy = (QuarterlySummary.State.QUEUED, QuarterlySummary.State.RUNNING)
-    if not _created and (summary.state in busy or (unless_made and summary.state == QuarterlySummary.State.DONE)):
+    if not _created and (summary.is_busy or (unless_made and summary.state == QuarterlySummary.State.DONE)):
         return summary
     summary.state = QuarterlySummary.State.QUEUED
     summary.error = ""
@@ -102,11 +108,8 @@ def summary_generate(*, plan, quarter, today=None):
             summary.finished_at = timezone.now()
             summary.save()
             transaction.on_commit(lambda: [storage.delete(name) for name in old_files])
-            readers = get_user_model().objects.filter(
-                groups__name__in=[LEADER, SUPERVISOR], is_active=True
-            ).distinct()
             notify(
-                recipients=readers,
+                recipients=users_holding(Capability.READ_SUMMARIES),
                 message=_("The %(plan)s summary for quarter %(quarter)d is ready.")
                 % {"plan": plan.title, "quarter": quarter},
                 url=f"{reverse('reports:summaries')}?year={plan.year}",
@@ -146,12 +149,6 @@ def summaries_for_plan(plan):
 # Reminders (催办)
 
 
-def _members(department):
-    if department is None:
-        return []
-    return [m.user for m in Membership.objects.filter(department=department).select_related("user")]
-
-
 def _remember(kind, key, recipient, day):
     """True the first time this reminder goes to this person today; False on any repeat."""
     try:
@@ -164,7 +161,7 @@ def _remember(kind, key, recipient, day):
 
 def reminders_send(*, today):
     """The day's reminders: due soon, overdue (escalated after a week), reports missing."""
-    supervisors = list(get_user_model().objects.filter(groups__name=SUPERVISOR, is_active=True))
+    supervisors = list(users_holding(Capability.RECEIVE_ESCALATIONS))
     outgoing = []  # (recipient, kind, key, message, task)
 
     open_tasks = Task.objects.filter(plan__status=Plan.Status.ACTIVE).exclude(state=Task.State.COMPLETED)
@@ -174,30 +171,32 @@ def reminders_send(*, today):
     ).select_related("task__plan", "task__lead_department", "task__responsible_leader"):
         task = milestone.task
         days = (milestone.due_date - today).days
-        if days >= 0:
+        if is_milestone_due_within(milestone, today, settings.REMINDER_DUE_DAYS):
             message = _("Milestone ‘%(title)s’ of “%(task)s” is due in %(days)d days.") % {
                 "title": milestone.title, "task": task.title, "days": days}
-            outgoing += [(user, "milestone_due", f"m{milestone.pk}", message, task) for user in _members(task.lead_department)]
-        else:
+            outgoing += [(user, "milestone_due", f"m{milestone.pk}", message, task)
+                         for user in department_members(task.lead_department)]
+        elif is_milestone_overdue(milestone, today):
             message = _("Milestone ‘%(title)s’ of “%(task)s” is %(days)d days overdue.") % {
                 "title": milestone.title, "task": task.title, "days": -days}
             outgoing += _overdue_recipients(task, -days, supervisors, "milestone_overdue", f"m{milestone.pk}", message)
     for task in open_tasks.filter(deadline__lt=today).select_related("plan", "lead_department", "responsible_leader"):
+        if not is_task_overdue(task, today):
+            continue
         days = (today - task.deadline).days
         message = _("“%(task)s” is %(days)d days past its deadline.") % {"task": task.title, "days": days}
         outgoing += _overdue_recipients(task, days, supervisors, "task_overdue", f"t{task.pk}", message)
 
     month = today.replace(day=1)
     if today > reporting_deadline(month).date():
-        reported = ProgressReport.objects.filter(
-            month=month, state__in=(ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
-        ).values("task_id", "department_id")
-        reported = {(row["task_id"], row["department_id"]) for row in reported}
-        for task in open_tasks.filter(plan__year=today.year).select_related("plan", "lead_department"):
-            if task.lead_department_id and (task.pk, task.lead_department_id) not in reported:
+        candidates = list(open_tasks.filter(plan__year=today.year, lead_department__isnull=False)
+                          .select_related("plan", "lead_department"))
+        inputs = load_status_inputs(candidates, on=today)
+        for task in candidates:
+            if is_report_missing(task, month, inputs.lead_reports[task.pk], on=today):
                 message = _("This month's report on “%(task)s” has not been submitted.") % {"task": task.title}
                 outgoing += [(user, "report_missing", f"t{task.pk}-{month:%Y%m}", message, task)
-                             for user in _members(task.lead_department)]
+                             for user in department_members(task.lead_department)]
 
     sent = 0
     mails = []
@@ -213,7 +212,7 @@ def reminders_send(*, today):
 
 
 def _overdue_recipients(task, days_overdue, supervisors, kind, key, message):
-    recipients = _members(task.lead_department) + ([task.responsible_leader] if task.responsible_leader else [])
+    recipients = department_members(task.lead_department) + ([task.responsible_leader] if task.responsible_leader else [])
     if days_overdue > settings.REMINDER_ESCALATION_DAYS:
         recipients += supervisors
     return [(user, kind, key, message, task) for user in recipients]

@@ -21,15 +21,14 @@ from django.views.generic import TemplateView
 
 from departments.models import Department
 from tasks import selectors as task_selectors
-from tasks.numerals import whole_number
-from tasks.permissions import can_review_reports
+from tasks.formats import whole_number
 from tasks.status import data_revision, default_as_of, month_end
 
 from . import services
 from .charts import stacked_bar, trend_chart
 from .forms import DashboardFilterForm
 from .models import QuarterlySummary
-from .permissions import dashboard_scope_for
+from .permissions import can_generate_summaries, can_read_summaries, dashboard_scope_for
 from .selectors import build_dashboard
 
 
@@ -176,23 +175,22 @@ class SummaryListView(DashboardMixin, TemplateView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        # Summaries cover every office: for leaders and the supervision office, not office heads.
-        if not self.scope.everything:
+        if not can_read_summaries(self.request.user):
             raise PermissionDenied
         plan, on, _departments, _department, form = self.filters()
         summaries = {summary.quarter: summary for summary in services.summaries_for_plan(plan)}
         rows = [(quarter, summaries.get(quarter)) for quarter in range(1, 5)]
         return super().get_context_data(
             nav="dashboard", plan=plan, rows=rows, filter_form=form,
-            can_generate=can_review_reports(self.request.user),
-            polling=any(s and s.state in ("queued", "running") for _q, s in rows),
+            can_generate=can_generate_summaries(self.request.user),
+            polling=any(s and s.is_busy for _q, s in rows),
             **kwargs,
         )
 
 
 class SummaryGenerateView(DashboardMixin, View):
     def post(self, request, year, quarter):
-        if not can_review_reports(request.user):
+        if not can_generate_summaries(request.user):
             raise PermissionDenied
         plan = task_selectors.plan_for_viewer(request.user, year=year)
         if quarter not in (1, 2, 3, 4):
@@ -206,7 +204,7 @@ class SummaryFileView(DashboardMixin, View):
     CONTENT_TYPES = {"xlsx": XLSX, "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
     def get(self, request, pk, kind):
-        if not self.scope.everything:
+        if not can_read_summaries(request.user):
             raise PermissionDenied
         summary = QuarterlySummary.objects.filter(
             pk=pk, plan__in=task_selectors.plans_visible_to(request.user)

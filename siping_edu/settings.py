@@ -50,7 +50,9 @@ INSTALLED_APPS = [
     "csp",
     "departments",
     "tasks",
+    "tasks.intake",
     "reports",
+    "ops",
 ]
 
 MIDDLEWARE = [

@@ -1,20 +1,29 @@
-"""The only module that talks to django-guardian for tasks.
+"""Every "may this person…" of the work plan, and the only module that talks to django-guardian.
 
 Object permissions are granted to a department's auth group, so a person joining or leaving an
-office needs no re-grant. Each object check has its queryset twin; tests check that they agree.
+office needs no re-grant. Each rule is written once, in bulk (for many tasks, or as a queryset);
+the check on one object is the bulk rule applied to that object, so a page never offers what the
+form then refuses. One policy throughout:
+
+- inactive accounts may do nothing; a membership counts only in an active department
+  (`departments.selectors.working_memberships`);
+- bureau-wide roles give capabilities (`departments.roles`); a superuser acts with the
+  supervision office's, never reports for an office it is not a member of, and never instructs;
+- a completed task is closed: nobody reports on it, edits it or asks for it any more; it can
+  still be read, with its evidence.
 """
 
 from django.conf import settings
-from guardian.shortcuts import get_group_perms, get_objects_for_user
 
 from departments.models import Membership
-from departments.roles import is_leader, is_supervisor
+from departments.roles import Capability, holds
+from departments.selectors import working_memberships
 
-from .models import ProgressReport, Task, TaskRequest
+from .models import ProgressReport, Task, TaskGroupObjectPermission, TaskRequest
 
-CHANGE = "tasks.change_task"
-REPORT = "tasks.report_task"
-REVIEW = "tasks.review_task"
+CHANGE = "change_task"  # the lead office's grant
+REPORT = "report_task"  # the lead and the cooperating offices' grant
+EDITABLE_REPORT_STATES = (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED)
 
 
 def sync_task_grants(task):
@@ -36,14 +45,13 @@ def sync_grants_for_tasks(task_ids):
     from departments.models import Department
 
     from .bulk_sql import chunks, column, insert_select, placeholders, table
-    from .models import TaskGroupObjectPermission
 
     codenames = dict(
         Permission.objects.filter(
-            content_type__app_label="tasks", content_type__model="task", codename__in=["change_task", "report_task"]
+            content_type__app_label="tasks", content_type__model="task", codename__in=[CHANGE, REPORT]
         ).values_list("codename", "pk")
     )
-    change, report = codenames["change_task"], codenames["report_task"]
+    change, report = codenames[CHANGE], codenames[REPORT]
     link = Task.cooperating_departments.through
     department_group = column(Department, "group")
     for chunk in chunks(task_ids):
@@ -66,112 +74,169 @@ def sync_grants_for_tasks(task_ids):
         )
 
 
-def _memberships(user):
-    if not hasattr(user, "_active_memberships"):
-        user._active_memberships = list(
-            Membership.objects.filter(user=user, department__is_active=True).select_related(
-                "department__group"
-            )
-        )
-    return user._active_memberships
+# The grants of the user's working memberships: the base of every office rule.
+
+
+def _grants(user, codename):
+    groups = [membership.department.group_id for membership in working_memberships(user)]
+    return TaskGroupObjectPermission.objects.filter(
+        group_id__in=groups, permission__codename=codename, permission__content_type__app_label="tasks"
+    )
+
+
+def _granted_memberships(user, tasks, codename):
+    """{task id: the user's working memberships whose department holds `codename` on it}."""
+    found = {task.pk: [] for task in tasks}
+    by_group = {membership.department.group_id: membership for membership in working_memberships(user)}
+    if not by_group or not found:
+        return found
+    for task_id, group_id in _grants(user, codename).filter(content_object_id__in=list(found)).values_list(
+        "content_object_id", "group_id"
+    ):
+        found[task_id].append(by_group[group_id])
+    return found
+
+
+def _is_open(task):
+    return task.state != Task.State.COMPLETED
+
+
+# Tasks assigned to the user's offices (lead or cooperating), in any state
+
+
+def tasks_assigned_to(user):
+    return Task.objects.filter(pk__in=_grants(user, REPORT).values("content_object_id"))
+
+
+def assigned_task_ids(user, tasks):
+    return {task_id for task_id, found in _granted_memberships(user, tasks, REPORT).items() if found}
+
+
+# Reporting: an office assigned to an open task
+
+
+def tasks_reportable_by(user):
+    return tasks_assigned_to(user).exclude(state=Task.State.COMPLETED)
+
+
+def reporting_memberships_by_task(user, tasks):
+    """{task id: the memberships the user may report through, the lead office first}."""
+    tasks = list(tasks)
+    found = _granted_memberships(user, [task for task in tasks if _is_open(task)], REPORT)
+    lead_of = {task.pk: task.lead_department_id for task in tasks}
+    return {
+        task.pk: sorted(found.get(task.pk, []), key=lambda m: m.department_id != lead_of[task.pk])
+        for task in tasks
+    }
 
 
 def reporting_memberships(user, task):
-    """The user's memberships in departments that may report on the task, lead first."""
-    if not user.is_authenticated:
-        return []
-    found = [
-        membership
-        for membership in _memberships(user)
-        if "report_task" in get_group_perms(membership.department.group, task)
-    ]
-    return sorted(found, key=lambda m: m.department_id != task.lead_department_id)
-
-
-def can_read_everything(user):
-    return is_supervisor(user) or is_leader(user)
-
-
-def can_change_task(user, task):
-    return user.is_authenticated and (is_supervisor(user) or user.has_perm(CHANGE, task))
-
-
-def can_edit_milestones(user, task):
-    return can_change_task(user, task) and task.state != Task.State.COMPLETED
+    return reporting_memberships_by_task(user, [task])[task.pk]
 
 
 def can_report_on_task(user, task):
-    return user.is_authenticated and user.has_perm(REPORT, task)
+    return bool(reporting_memberships(user, task))
 
 
 def can_edit_report(user, report):
-    return report.state in (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED) and any(
+    return report.state in EDITABLE_REPORT_STATES and any(
         m.department_id == report.department_id for m in reporting_memberships(user, report.task)
     )
 
 
 def can_submit_report(user, report):
-    return report.state in (ProgressReport.State.DRAFT, ProgressReport.State.RETURNED) and any(
+    """A head of the reporting office submits (staff too where the bureau allows it)."""
+    return report.state in EDITABLE_REPORT_STATES and any(
         m.department_id == report.department_id
         and (m.role == Membership.Role.HEAD or settings.STAFF_MAY_SUBMIT_REPORTS)
         for m in reporting_memberships(user, report.task)
     )
 
 
+# Changing a task (schedule, responsible person, milestones): its lead office, or the supervision office
+
+
+def tasks_changeable_by(user):
+    if holds(user, Capability.CHANGE_ANY_TASK):
+        return Task.objects.exclude(state=Task.State.COMPLETED)
+    return Task.objects.filter(pk__in=_grants(user, CHANGE).values("content_object_id")).exclude(
+        state=Task.State.COMPLETED
+    )
+
+
+def changeable_task_ids(user, tasks):
+    tasks = [task for task in tasks if _is_open(task)]
+    if holds(user, Capability.CHANGE_ANY_TASK):
+        return {task.pk for task in tasks}
+    return {task_id for task_id, found in _granted_memberships(user, tasks, CHANGE).items() if found}
+
+
+def can_change_task(user, task):
+    return task.pk in changeable_task_ids(user, [task])
+
+
+def can_edit_milestones(user, task):
+    return can_change_task(user, task)
+
+
+# The lead office's own acts: requests (办结, 延期) and replies to instructions
+
+
+def lead_office_task_ids(user, tasks):
+    """Open tasks whose lead office the user works in (its department holds change_task)."""
+    tasks = [task for task in tasks if _is_open(task)]
+    return {
+        task_id for task_id, found in _granted_memberships(user, tasks, CHANGE).items() if found
+    }
+
+
+def can_request_for_task(user, task):
+    return task.state == Task.State.IN_PROGRESS and task.pk in lead_office_task_ids(user, [task])
+
+
+def can_reply_to_instructions(user, task):
+    return task.pk in lead_office_task_ids(user, [task])
+
+
+def can_write_instructions(user, task):
+    return _is_open(task) and holds(user, Capability.WRITE_INSTRUCTIONS)
+
+
+# Reading
+
+
+def can_read_everything(user):
+    return holds(user, Capability.READ_ALL_TASKS)
+
+
 def can_see_report(user, report):
     """Drafts stay inside their department; everything submitted is visible to every reader."""
     if report.state != ProgressReport.State.DRAFT:
         return True
-    return any(m.department_id == report.department_id for m in _memberships(user))
-
-
-def can_review_reports(user):
-    return is_supervisor(user)
+    return any(m.department_id == report.department_id for m in working_memberships(user))
 
 
 def can_see_evidence(user, task):
-    return can_read_everything(user) or can_report_on_task(user, task)
+    return can_read_everything(user) or task.pk in assigned_task_ids(user, [task])
 
 
-def can_request_for_task(user, task):
-    """Completion and extension requests come from the lead department."""
-    return (
-        task.state == Task.State.IN_PROGRESS
-        and task.lead_department_id is not None
-        and any(m.department_id == task.lead_department_id for m in _memberships(user))
-        and user.has_perm(CHANGE, task)
-    )
+# Bureau-wide work
 
 
-def can_write_instructions(user):
-    return is_leader(user)
-
-
-def can_reply_to_instructions(user, task):
-    """The lead department answers a leader's instruction."""
-    return (
-        task.lead_department_id is not None
-        and any(m.department_id == task.lead_department_id for m in _memberships(user))
-        and user.has_perm(CHANGE, task)
-    )
+def can_review_reports(user):
+    return holds(user, Capability.REVIEW_REPORTS)
 
 
 def can_decide_requests(user):
-    return is_supervisor(user)
+    return holds(user, Capability.DECIDE_REQUESTS)
 
 
-def tasks_reportable_by(user):
-    return get_objects_for_user(
-        user, REPORT, klass=Task, accept_global_perms=False, with_superuser=False
-    )
+def can_import_plans(user):
+    return holds(user, Capability.IMPORT_PLANS)
 
 
-def tasks_changeable_by(user):
-    if is_supervisor(user):
-        return Task.objects.all()
-    return get_objects_for_user(
-        user, CHANGE, klass=Task, accept_global_perms=False, with_superuser=False
-    )
+def can_see_draft_plans(user):
+    return holds(user, Capability.SEE_DRAFT_PLANS)
 
 
 def reports_reviewable_by(user):

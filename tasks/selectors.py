@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.http import Http404
 
-from departments.models import Membership
-from departments.roles import is_administrator, is_supervisor
+from departments.selectors import working_memberships
+
+from . import permissions
 
 from .models import (
     Evidence,
@@ -23,9 +24,9 @@ from .models import (
 
 def plans_visible_to(user):
     """Every member reads active plans; the supervision office and administrators see drafts too."""
-    if not user.is_authenticated:
+    if not (user.is_authenticated and user.is_active):
         return Plan.objects.none()
-    if is_supervisor(user) or is_administrator(user):
+    if permissions.can_see_draft_plans(user):
         return Plan.objects.all()
     return Plan.objects.exclude(status=Plan.Status.DRAFT)
 
@@ -79,23 +80,16 @@ def task_for_viewer(user, *, year, number):
 
 def reports_shown_on_task_page(user, task):
     """Submitted reports for everyone; drafts only to their own department."""
-    from .permissions import can_see_report
-
-    return [report for report in task.reports.all() if can_see_report(user, report)]
+    return [report for report in task.reports.all() if permissions.can_see_report(user, report)]
 
 
 def my_task_rows(user, *, plan, month, on, section=None, role=None, report_state=None):
     """The tasks the user's departments lead or co-own, with what the my-tasks page shows."""
-    from .permissions import tasks_reportable_by
     from .status import statuses_for
 
-    my_departments = set(
-        Membership.objects.filter(user=user, department__is_active=True).values_list(
-            "department_id", flat=True
-        )
-    )
+    my_departments = {membership.department_id for membership in working_memberships(user)}
     tasks = (
-        tasks_reportable_by(user)
+        permissions.tasks_assigned_to(user)
         .filter(plan=plan)
         .select_related("section", "lead_department")
         .prefetch_related(
@@ -118,6 +112,7 @@ def my_task_rows(user, *, plan, month, on, section=None, role=None, report_state
         )
     }
     statuses = statuses_for(tasks, on=on)
+    reporting = permissions.reporting_memberships_by_task(user, tasks)
     rows = []
     for task in tasks:
         is_lead = task.lead_department_id in my_departments
@@ -134,6 +129,7 @@ def my_task_rows(user, *, plan, month, on, section=None, role=None, report_state
             report=report,
             report_state=state,
             department_id=department_id,
+            can_report=any(m.department_id == department_id for m in reporting[task.pk]),
         )
         if role and row.role != role:
             continue
@@ -161,29 +157,28 @@ class MyTaskRow:
     report: ProgressReport | None
     report_state: str
     department_id: int | None
+    can_report: bool = False
+
+    @property
+    def report_editable(self):
+        return self.report is None or self.report.state in permissions.EDITABLE_REPORT_STATES
 
     @property
     def needs_action(self):
-        return self.task.state == Task.State.IN_PROGRESS and self.report_state in (
-            MyReportState.MISSING, ProgressReport.State.DRAFT, ProgressReport.State.RETURNED,
-        )
+        return self.can_report and self.task.state == Task.State.IN_PROGRESS and self.report_editable
 
 
 def review_queue(user):
-    from .permissions import reports_reviewable_by
-
     return (
-        reports_reviewable_by(user)
+        permissions.reports_reviewable_by(user)
         .select_related("task__plan", "task__lead_department", "department", "author")
         .order_by("submitted_at", "id")
     )
 
 
 def pending_requests(user):
-    from .permissions import requests_decidable_by
-
     return (
-        requests_decidable_by(user)
+        permissions.requests_decidable_by(user)
         .select_related("task__plan", "task__lead_department", "requested_by")
         .prefetch_related("evidence")
         .order_by("requested_at")
@@ -238,19 +233,14 @@ def request_for_viewer(user, pk):
 
 
 def evidence_for_viewer(user, pk):
-    from .permissions import can_see_evidence
-
     evidence = _object_for(
         Evidence.objects.filter(task__in=tasks_visible_to(user)).select_related("task", "report"), pk
     )
     # Evidence of a draft is as private as the draft; a stranger to the task learns nothing.
-    if not can_see_evidence(user, evidence.task):
+    if not permissions.can_see_evidence(user, evidence.task):
         raise Http404
-    if evidence.report is not None:
-        from .permissions import can_see_report
-
-        if not can_see_report(user, evidence.report):
-            raise Http404
+    if evidence.report is not None and not permissions.can_see_report(user, evidence.report):
+        raise Http404
     return evidence
 
 

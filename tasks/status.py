@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .formats import month_end
 from .models import Milestone, Plan, ProgressReport, Task
 
 
@@ -60,7 +61,7 @@ class TaskStatus:
 def expected_percent(task, milestones, on, plan_start):
     """序时进度: the share of milestones due by `on`, else of the time to the deadline."""
     if milestones:
-        due = sum(1 for milestone in milestones if milestone.due_date <= on)
+        due = sum(1 for milestone in milestones if is_milestone_due(milestone, on))
         return round(100 * due / len(milestones))
     if task.deadline is None:
         return None
@@ -70,47 +71,106 @@ def expected_percent(task, milestones, on, plan_start):
     return max(0, min(100, round(100 * (on - plan_start).days / span))) if span > 0 else 100
 
 
-def _is_done_by(milestone, on):
+# The derived rules. Every page, export, summary and reminder asks these, never its own copy.
+
+COUNTED_STATES = (ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
+
+
+def end_of_day(on):
+    return datetime.datetime.combine(on, datetime.time.max, tzinfo=timezone.get_current_timezone())
+
+
+def reporting_deadline(month):
+    """The end of the day by which a month's report is due (REPORTING_DAY, capped at month end)."""
+    day = min(settings.REPORTING_DAY, month_end(month).day)
+    return end_of_day(month.replace(day=day))
+
+
+def is_counted(report, *, on):
+    """A report counts once submitted: submitted or accepted, for a month up to `on`, and
+    submitted by the end of `on` (so a past date is judged by what had arrived then)."""
+    return (
+        report.state in COUNTED_STATES
+        and report.month <= on
+        and (report.submitted_at is None or report.submitted_at <= end_of_day(on))
+    )
+
+
+def is_on_time(report):
+    """Counted and submitted by its month's reporting deadline."""
+    return (
+        report.state in COUNTED_STATES
+        and report.submitted_at is not None
+        and report.submitted_at <= reporting_deadline(report.month)
+    )
+
+
+def latest_counted(reports, *, on):
+    """The newest counted report of those given (the lead office's), or None."""
+    counted = [report for report in reports if is_counted(report, on=on)]
+    return max(counted, key=lambda report: report.month, default=None)
+
+
+def is_done_by(milestone, on):
     return milestone.done_on is not None and milestone.done_on <= on
 
 
-def _counted_reports(reports, on):
-    """Reports of the lead department that had been submitted by the end of `on`."""
-    end_of_day = datetime.datetime.combine(
-        on, datetime.time.max, tzinfo=timezone.get_current_timezone()
+def is_completed_by(task, on):
+    return task.state == Task.State.COMPLETED and task.completed_on is not None and task.completed_on <= on
+
+
+def is_milestone_due(milestone, on):
+    return milestone.due_date <= on
+
+
+def is_milestone_overdue(milestone, on):
+    return milestone.due_date < on and not is_done_by(milestone, on)
+
+
+def is_milestone_due_within(milestone, on, days):
+    """Not done and due from `on` to `days` days later."""
+    return not is_done_by(milestone, on) and 0 <= (milestone.due_date - on).days <= days
+
+
+def is_task_overdue(task, on):
+    return task.deadline is not None and task.deadline < on and not is_completed_by(task, on)
+
+
+def is_report_due(task, month, *, on):
+    """Whether the task owes its lead office's report for `month`, as of `on`: every month up to
+    `on` until the task is completed (a task completed within the month owes none for it)."""
+    return month <= on and not is_completed_by(task, min(on, month_end(month)))
+
+
+def is_report_missing(task, month, lead_reports, *, on):
+    """Due, the month's reporting day is over, and no counted report for the month by `on`."""
+    return (
+        is_report_due(task, month, on=on)
+        and on > reporting_deadline(month).date()
+        and not any(report.month == month and is_counted(report, on=on) for report in lead_reports)
     )
-    return [
-        report
-        for report in reports
-        if report.state in (ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
-        and report.month <= on
-        and (report.submitted_at is None or report.submitted_at <= end_of_day)
-    ]
 
 
 def evaluate(task, *, on, milestones, lead_reports, plan_start):
     """The status of one task on date `on`, from its milestones and its lead department's reports."""
-    if task.state == Task.State.COMPLETED and task.completed_on and task.completed_on <= on:
+    if is_completed_by(task, on):
         return TaskStatus(Light.DONE, [_("Completed on %(date)s") % {"date": task.completed_on.isoformat()}], 100, 100)
 
-    reports = sorted(_counted_reports(lead_reports, on), key=lambda report: report.month)
-    latest = reports[-1] if reports else None
+    latest = latest_counted(lead_reports, on=on)
     actual = latest.percent if latest else None
     expected = expected_percent(task, milestones, on, plan_start)
     gap = expected - (actual or 0) if expected is not None else None
 
     late, warning, late_dates, warning_dates = [], [], [], []
-    if task.deadline and task.deadline < on:
+    if is_task_overdue(task, on):
         late.append(_("Deadline passed %(days)d days ago") % {"days": (on - task.deadline).days})
         late_dates.append(task.deadline)
     for milestone in milestones:
-        if _is_done_by(milestone, on):
-            continue
         days_left = (milestone.due_date - on).days
-        if days_left < 0:
+        if is_milestone_overdue(milestone, on):
             late.append(_("Milestone ‘%(title)s’ overdue by %(days)d days") % {"title": milestone.title, "days": -days_left})
             late_dates.append(milestone.due_date)
-        elif days_left <= settings.STATUS_WARNING_DAYS:
+        elif is_milestone_due_within(milestone, on, settings.STATUS_WARNING_DAYS):
             warning.append(_("Milestone ‘%(title)s’ due in %(days)d days") % {"title": milestone.title, "days": days_left})
             warning_dates.append(milestone.due_date)
     if task.deadline and 0 <= (task.deadline - on).days <= settings.STATUS_WARNING_DAYS:
@@ -123,15 +183,14 @@ def evaluate(task, *, on, milestones, lead_reports, plan_start):
         late.append(progress_words)
     elif gap is not None and gap >= settings.STATUS_WARNING_POINTS:
         warning.append(progress_words)
-    reported_this_month = any(report.month == on.replace(day=1) for report in reports)
-    if on.day > settings.REPORTING_DAY and not reported_this_month:
+    if is_report_missing(task, on.replace(day=1), lead_reports, on=on):
         warning.append(_("This month's report not submitted"))
 
     if late:
         return TaskStatus(Light.LATE, late + warning, expected, actual, min(late_dates, default=on))
     if warning:
         return TaskStatus(Light.WARNING, warning, expected, actual, min(warning_dates, default=on))
-    nothing_due = not any(milestone.due_date <= on for milestone in milestones)
+    nothing_due = not any(is_milestone_due(milestone, on) for milestone in milestones)
     if latest is None and nothing_due:
         return TaskStatus(Light.NOT_STARTED, [_("No report yet")], expected, actual)
     if gap is not None and -gap >= settings.STATUS_AHEAD_POINTS:
@@ -188,19 +247,6 @@ def statuses_for(tasks, *, on, inputs=None, scope=None):
         )
         for task in tasks
     }
-
-
-def month_end(day):
-    """The last day of the month of `day`."""
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
-
-
-def reporting_deadline(month):
-    """The end of the day by which a month's report is due (REPORTING_DAY, capped at month end)."""
-    day = min(settings.REPORTING_DAY, month_end(month).day)
-    return datetime.datetime.combine(
-        month.replace(day=day), datetime.time.max, tzinfo=timezone.get_current_timezone()
-    )
 
 
 def default_as_of(plan_year, today):

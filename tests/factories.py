@@ -1,12 +1,12 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from departments import roles
 from departments.models import Membership
-from departments.services import department_create, membership_set
+from departments.services import department_create, membership_set, role_grant
 from tasks import services
 from tasks.models import Milestone, Plan, ProgressReport, Section, Task
 
@@ -35,7 +35,7 @@ def member(department, *, role=Membership.Role.STAFF, **fields):
 
 def with_role(role_name, **fields):
     user = UserFactory(**fields)
-    user.groups.add(Group.objects.get_or_create(name=role_name)[0])
+    role_grant(users=[user], role_name=role_name)
     return user
 
 
@@ -104,3 +104,12 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     progress = "本月按计划推进。"
     percent = 40
+
+
+def submitted_on(report, day):
+    """Date a submission in the plan's year: the status rules judge a past date by what had
+    arrived by then, and the services stamp the real (later) time."""
+    moment = datetime.datetime.combine(day, datetime.time(10), tzinfo=timezone.get_current_timezone())
+    ProgressReport.objects.filter(pk=report.pk).update(submitted_at=moment)
+    report.submitted_at = moment
+    return report

@@ -16,8 +16,8 @@ from django.urls import reverse
 from reports import services as report_services
 from reports.models import QuarterlySummary
 from tasks import services
-from tasks.exporters import FORMULA_TRIGGERS, inert_csv_text
-from tasks.imports import ledger_import
+from tasks.sheets import FORMULA_TRIGGERS, inert_csv_text
+from tasks.intake.services import task_sheet_import
 from tasks.models import Task
 
 from . import factories
@@ -45,6 +45,7 @@ def hostile_task(supervisor_user):
                                   progress=HOSTILE["progress"], problems=HOSTILE["problems"],
                                   next_steps=HOSTILE["next_steps"], percent=40)
     services.report_submit(report=report, actor=head)
+    factories.submitted_on(report, datetime.date(2021, 3, 20))
     services.report_accept(report=report, actor=supervisor_user)
     report.refresh_from_db()
     # What was stored (the form keeps leading tabs and CRs out of the text) is what must come back.
@@ -71,10 +72,10 @@ def assert_inert_xlsx(data, expected_texts):
 
 def test_task_list_xlsx_keeps_them_as_text_and_imports_back_unchanged(client, hostile_task, supervisor_user):
     client.force_login(supervisor_user)
-    response = client.get(reverse("tasks:plan_export", args=[2021]))
+    response = client.get(reverse("intake:plan_export", args=[2021]))
     data = b"".join(response.streaming_content)
     assert_inert_xlsx(data, [HOSTILE["title"], HOSTILE["content"], HOSTILE["responsible_person"]])
-    report = ledger_import(handle=io.BytesIO(data), plan_year=2021, actor=supervisor_user, dry_run=False)
+    report = task_sheet_import(handle=io.BytesIO(data), plan_year=2021, actor=supervisor_user, dry_run=False)
     assert [row.kind for row in report.rows] == ["unchanged"]
     task = Task.objects.get(pk=hostile_task.pk)
     assert (task.title, task.content, task.responsible_person) == (
@@ -83,7 +84,7 @@ def test_task_list_xlsx_keeps_them_as_text_and_imports_back_unchanged(client, ho
 
 def test_task_list_csv_prefixes_an_apostrophe_that_gives_the_text_back(client, hostile_task, supervisor_user):
     client.force_login(supervisor_user)
-    response = client.get(reverse("tasks:plan_export_csv", args=[2021]))
+    response = client.get(reverse("intake:plan_export_csv", args=[2021]))
     assert response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff"), "a byte-order mark, so Excel reads the Chinese"

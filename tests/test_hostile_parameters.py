@@ -24,7 +24,7 @@ def test_unicode_digits_in_parameters(client, task, supervisor_user):
 @pytest.mark.parametrize("number", ["abc", "-1", "9" * 30])
 def test_plan_text_save_with_bad_section_numbers(client, supervisor_user, number):
     client.force_login(supervisor_user)
-    response = client.post(reverse("tasks:plan_text_import"), {
+    response = client.post(reverse("intake:plan_text_import"), {
         "action": "save", "year": 2033, "title": "计划", "section-0-number": number,
         "section-0-title": "党建", "task-0-0-title": "任务", "task-0-0-content": "",
     })
@@ -35,14 +35,14 @@ def test_plan_text_save_with_duplicate_sections_or_bad_year(client, supervisor_u
     client.force_login(supervisor_user)
     base = {"action": "save", "title": "计划", "section-0-number": 1, "section-0-title": "甲",
             "section-1-number": 1, "section-1-title": "乙"}
-    assert client.post(reverse("tasks:plan_text_import"), {**base, "year": 2033}).status_code == 302
-    assert client.post(reverse("tasks:plan_text_import"), {**base, "year": 0, "section-1-number": 2}).status_code == 302
+    assert client.post(reverse("intake:plan_text_import"), {**base, "year": 2033}).status_code == 302
+    assert client.post(reverse("intake:plan_text_import"), {**base, "year": 0, "section-1-number": 2}).status_code == 302
     assert not Plan.objects.exists()
 
 
 def test_import_confirm_with_an_absurd_year(client, supervisor_user):
     client.force_login(supervisor_user)
-    response = client.post(reverse("tasks:ledger_import"), {
+    response = client.post(reverse("intake:task_sheet_import"), {
         "action": "confirm", "token": "0" * 32, "plan_year": "9" * 20})
     assert response.status_code == 302
 

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from departments import roles
+from departments.services import role_grant
 from reports import services as report_services
 from reports.models import QuarterlySummary
 
@@ -49,11 +50,11 @@ EXPECTED = {
     "tasks:milestone_update": "302 302 302 403 403 302 403 302 | 302 403 403 403 302 302 403 302",
     "tasks:milestone_done": "302 302 302 403 403 302 403 302 | 302 403 403 403 302 302 403 302",
     "tasks:milestone_reopen": "302 302 302 403 403 302 403 302 | 302 403 403 403 302 302 403 302",
-    "tasks:ledger_import": "302 403 403 403 403 200 403 200",
-    "tasks:plan_text_import": "302 403 403 403 403 200 403 200",
-    "tasks:task_template": "302 200 200 200 200 200 200 200",
-    "tasks:plan_export": "302 200 200 200 200 200 200 200",
-    "tasks:plan_export_csv": "302 200 200 200 200 200 200 200",
+    "intake:task_sheet_import": "302 403 403 403 403 200 403 200",
+    "intake:plan_text_import": "302 403 403 403 403 200 403 200",
+    "intake:task_template": "302 200 200 200 200 200 200 200",
+    "intake:plan_export": "302 200 200 200 200 200 200 200",
+    "intake:plan_export_csv": "302 200 200 200 200 200 200 200",
     "tasks:my_tasks": "302 200 200 200 200 200 200 200",
     "tasks:review_queue": "302 403 403 403 403 200 403 200",
     "tasks:report_review": "302 403 403 403 403 302 403 302 | 302 403 403 403 403 302 403 302",
@@ -86,7 +87,7 @@ class Walk(World):
     def __init__(self):
         super().__init__()
         self.users["administrator"] = factories.UserFactory(username="administrator", is_staff=True, is_superuser=True)
-        self.users["administrator"].groups.add(factories.Group.objects.get_or_create(name=roles.ADMINISTRATOR)[0])
+        role_grant(users=[self.users["administrator"]], role_name=roles.ADMINISTRATOR)
         report_services.summary_generate(plan=self.tasks["own"].plan, quarter=1, today=datetime.date(2021, 4, 2))
         self.summary = QuarterlySummary.objects.get()
 

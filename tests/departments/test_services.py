@@ -1,7 +1,7 @@
 import pytest
 
 from departments.models import Membership
-from departments.roles import is_leader, is_supervisor
+from departments.roles import Capability, holds, users_holding
 from departments.services import (
     department_create,
     department_update,
@@ -34,6 +34,17 @@ def test_membership_puts_the_user_in_the_department_group_and_takes_them_out():
 
 
 def test_bureau_roles_come_from_groups():
-    assert is_leader(leader()) and not is_supervisor(leader())
-    assert is_supervisor(supervisor()) and not is_leader(supervisor())
-    assert not is_leader(UserFactory())
+    a_leader, a_supervisor, nobody = leader(), supervisor(), UserFactory()
+    assert holds(a_leader, Capability.WRITE_INSTRUCTIONS) and not holds(a_leader, Capability.REVIEW_REPORTS)
+    assert holds(a_supervisor, Capability.REVIEW_REPORTS) and not holds(a_supervisor, Capability.WRITE_INSTRUCTIONS)
+    assert not any(holds(nobody, capability) for capability in vars(Capability).values() if isinstance(capability, str))
+
+
+def test_superusers_act_as_the_supervision_office_and_inactive_accounts_hold_nothing():
+    admin = UserFactory(is_superuser=True)
+    assert holds(admin, Capability.REVIEW_REPORTS) and not holds(admin, Capability.WRITE_INSTRUCTIONS)
+    retired = supervisor(is_active=False)
+    assert not holds(retired, Capability.REVIEW_REPORTS)
+    everyone = [admin, retired, leader(), supervisor(), UserFactory()]
+    for capability in (Capability.REVIEW_REPORTS, Capability.WRITE_INSTRUCTIONS):
+        assert set(users_holding(capability)) == {user for user in everyone if holds(user, capability)}

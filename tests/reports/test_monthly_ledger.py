@@ -36,6 +36,7 @@ def plan_with_reports(supervisor_user):
         progress="=HYPERLINK(\"http://evil\")", problems="+1 经费不足", next_steps="@SUM(A1)\t下一步", percent=50,
     )
     task_services.report_submit(report=report, actor=author)
+    factories.submitted_on(report, datetime.date(2021, 6, 20))
     task_services.report_accept(report=report, actor=supervisor_user)
     return plan
 

@@ -70,6 +70,7 @@ def test_missing_report_after_the_reporting_day(world):
     report = task_services.report_save(task=world["task"], department=world["office"],
                                        month=datetime.date(2021, 6, 1), author=head, progress="进展", percent=20)
     task_services.report_submit(report=report, actor=head)
+    factories.submitted_on(report, datetime.date(2021, 6, 26))
     assert services.reminders_send(today=datetime.date(2021, 6, 27)) == 0
 
 

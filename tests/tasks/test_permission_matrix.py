@@ -12,7 +12,7 @@ from django.urls import reverse
 from departments.models import Membership
 from tasks import services
 from tasks.evidence import check_uploads
-from tasks.models import Evidence, Milestone, Notification, ProgressReport, Task, TaskRequest
+from tasks.models import Evidence, Milestone, ProgressReport, Task, TaskRequest
 
 from .. import factories
 from ..files import pdf

@@ -4,7 +4,6 @@ For demonstration only: the accounts share one password (DEMO_PASSWORD, default 
 must never be used for real data. Running it again changes and duplicates nothing.
 """
 
-import calendar
 import datetime
 import json
 import os
@@ -14,7 +13,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -22,11 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from departments import roles
-from departments.models import Department, Membership
-from departments.services import department_get_or_create, ensure_bureau_role_groups, membership_set
+from departments.models import Membership
+from departments.services import department_get_or_create, ensure_bureau_role_groups, membership_set, role_grant
 from tasks import services
 from tasks.evidence import check_uploads
-from tasks.models import Notification, Plan, ProgressReport, Task
+from tasks.formats import chinese_month, month_end
+from tasks.models import Notification, Plan, ProgressReport
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Siping@2021")
 PLAN_YEAR = 2021
@@ -57,6 +56,7 @@ DEPARTMENT_CODES = {
     "教育信息化中心": "xxh",
     "宣传科": "xck",
 }
+DEMO_NAMES = {roles.ADMINISTRATOR: "系统管理员", roles.SUPERVISOR: "督查室 孙晓梅", roles.LEADER: "王建国"}
 LEADER_ACCOUNTS = {
     "王建国": "leader",
     "李红梅": "leader2",
@@ -100,10 +100,6 @@ def demo_pdf(name):
     return ContentFile(body, name=name)
 
 
-def month_end(month):
-    return datetime.date(PLAN_YEAR, month, calendar.monthrange(PLAN_YEAR, month)[1])
-
-
 class Command(BaseCommand):
     help = "Load the 2021 plan and demo accounts, departments, milestones and reports (idempotent)."
 
@@ -122,7 +118,7 @@ class Command(BaseCommand):
                 self._task(task, data["tasks"][str(task.number)], departments, accounts)
             # Only the latest month's news is unread; the demo's history is old news.
             Notification.objects.filter(read_at=None).exclude(
-                message__contains=f"{PLAN_YEAR}年{LAST_REPORTED_MONTH}月"
+                message__contains=chinese_month(datetime.date(PLAN_YEAR, LAST_REPORTED_MONTH, 1))
             ).update(read_at=timezone.now())
         self._print_logins(departments)
 
@@ -148,14 +144,19 @@ class Command(BaseCommand):
             user.password = self._password_hash
             user.save(update_fields=["password"])
         for name in groups:
-            user.groups.add(Group.objects.get(name=name))
+            role_grant(users=[user], role_name=name)
         return user
 
     def _accounts(self, departments):
         names = random.Random(2021)
+        # One account per role of the registry (a new role gets its demo login here by itself);
+        # the first leader's account is the leader role's.
         accounts = {
-            "admin": self._user("admin", "系统管理员", roles.ADMINISTRATOR, superuser=True),
-            "supervisor": self._user("supervisor", "督查室 孙晓梅", roles.SUPERVISOR),
+            role.demo_username: self._user(
+                role.demo_username, DEMO_NAMES.get(role.name, str(role.label)), role.name,
+                superuser=role.name == roles.ADMINISTRATOR,
+            )
+            for role in roles.ROLES
         }
         membership_set(
             user=accounts["supervisor"], department=departments["办公室"],
@@ -200,7 +201,7 @@ class Command(BaseCommand):
         head = accounts[(task.lead_department.name, Membership.Role.HEAD)]
         staff = accounts[(task.lead_department.name, Membership.Role.STAFF)]
         supervisor = accounts["supervisor"]
-        as_of = month_end(LAST_REPORTED_MONTH)
+        as_of = month_end(datetime.date(PLAN_YEAR, LAST_REPORTED_MONTH, 1))
         if task.deadline and task.deadline < as_of:
             completed_on = task.deadline
         elif task.number % 3 == 0 and task.number not in LATE_TASKS and task.deadline:
@@ -270,7 +271,7 @@ class Command(BaseCommand):
         )
         if final_state == ProgressReport.State.DRAFT:
             return
-        submitted = datetime.datetime(PLAN_YEAR, month, min(22, month_end(month).day), 16, 30, tzinfo=SHANGHAI)
+        submitted = datetime.datetime(PLAN_YEAR, month, min(22, month_end(datetime.date(PLAN_YEAR, month, 1)).day), 16, 30, tzinfo=SHANGHAI)
         services.report_submit(report=report, actor=head)
         if final_state == ProgressReport.State.ACCEPTED:
             services.report_accept(report=report, actor=supervisor)
@@ -287,9 +288,9 @@ class Command(BaseCommand):
         write = self.stdout.write
         write("")
         write("演示账号（仅用于演示数据，密码均为 %s）/ Demo logins, demo data only:" % DEMO_PASSWORD)
-        write("  admin        系统管理员 / administrator (Django admin)")
-        write("  supervisor   督查室 / supervision office")
-        write("  leader       局领导 王建国 / bureau leader (also leader2 … leader5)")
+        for role in roles.ROLES:
+            write(f"  {role.demo_username:<12} {role.name} / {role.label}")
+        write(f"  {'、'.join(list(LEADER_ACCOUNTS.values())[1:])}  {roles.LEADER}")
         for name, code in DEPARTMENT_CODES.items():
             write(f"  {code + '_head':<12} {code + '_staff':<13} {name}")
         write("")

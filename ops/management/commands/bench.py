@@ -1,0 +1,93 @@
+"""python manage.py bench — the table `make bench` prints, and bench-results.json."""
+
+import datetime
+import secrets
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test.utils import (
+    override_settings,
+    setup_test_environment,
+    teardown_test_environment,
+)
+
+
+class Command(BaseCommand):
+    help = "Measure import, export, dashboard, my tasks, summaries and load as ratios against baselines."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--import-rows", type=int, default=20000)
+        parser.add_argument("--tasks", type=int, default=5000)
+        parser.add_argument("--large-tasks", type=int, default=50000, help="Plan size for the export memory row.")
+        parser.add_argument("--load-seconds", type=int, default=30)
+        parser.add_argument("--output", default="bench-results.json")
+
+    def handle(self, *args, import_rows, tasks, large_tasks, load_seconds, output, **options):
+        from ops import bench
+
+        started = time.perf_counter()
+        setup_test_environment()
+        if connection.vendor == "sqlite":
+            # A file, not memory: the load test's server processes must see the same data.
+            connection.settings_dict["TEST"]["NAME"] = str(Path(settings.BASE_DIR) / "bench.sqlite3")
+        original_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        try:
+            with override_settings(MEDIA_ROOT=Path(settings.BASE_DIR) / "bench-media", ROOT_URLCONF="ops.bench_urls",
+                                   DEBUG=False):
+                rows = self._measure(bench, import_rows, tasks, large_tasks, load_seconds)
+        finally:
+            connection.creation.destroy_test_db(original_name, verbosity=0)
+            teardown_test_environment()
+        header = (f"make bench on {connection.vendor} · {datetime.datetime.now():%Y-%m-%d %H:%M} · "
+                  f"total {time.perf_counter() - started:.0f} s")
+        self.stdout.write(bench.format_table(rows, header))
+        bench.write_results(rows, output)
+        self.stdout.write(f"\nWritten {output}; {sum(r.met for r in rows)} of {len(rows)} rows meet their target.")
+
+    def _measure(self, bench, import_rows, tasks, large_tasks, load_seconds):
+        import shutil
+
+        from django.contrib.auth import get_user_model
+
+        from departments.models import Membership
+        from ops.scale_data import scale_plan_generate
+
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+        self.stderr.write("Generating data …")
+        small = scale_plan_generate(tasks=35, year=2024, seed=1).plan
+        middle = scale_plan_generate(tasks=max(tasks // 10, 35), year=2023, seed=2).plan
+        big = scale_plan_generate(tasks=tasks, year=2025, seed=3).plan
+        rows = []
+        self.stderr.write("Import …")
+        rows += bench.bench_import(import_rows)
+        self.stderr.write("Ledger export …")
+        light = scale_plan_generate(tasks=tasks, year=2026, seed=4, evidence=False, report_months=1).plan
+        large = scale_plan_generate(tasks=large_tasks, year=2027, seed=5, evidence=False, report_months=1).plan
+        december = datetime.date(2026, 12, 1)
+        rows += bench.bench_ledger(light, december, plan_large=large)
+        User = get_user_model()
+        leader = User.objects.get(username="scale-00000")
+        password = secrets.token_urlsafe(16)  # this throwaway database only
+        leader.set_password(password)
+        leader.save()
+        self.stderr.write("Dashboard …")
+        rows += bench.bench_dashboard(big, small, leader)
+        self.stderr.write("My tasks …")
+        staff_big = self._busiest_staff(Membership, big)
+        staff_small = self._busiest_staff(Membership, small)
+        rows += bench.bench_my_tasks(big, small, staff_big, staff_small)
+        self.stderr.write("Quarterly summary …")
+        rows += bench.bench_quarterly(big, middle)
+        self.stderr.write("Load test …")
+        rows += bench.bench_load(big, leader.username, password, load_seconds)
+        return rows
+
+    @staticmethod
+    def _busiest_staff(Membership, plan):
+        from django.db.models import Count
+
+        office = plan.tasks.values("lead_department").annotate(n=Count("pk")).order_by("-n")[0]["lead_department"]
+        return Membership.objects.filter(department_id=office, role=Membership.Role.STAFF).first().user

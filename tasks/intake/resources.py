@@ -1,0 +1,352 @@
+"""The django-import-export resource for task lists: the admin, the import page, the commands and
+the template all use this one set of columns (序号 … 完成时限), so export → import is a round trip.
+
+Files are read by `tasks.intake.task_sheet` (the one Excel reader) and handed over as a tablib Dataset whose
+headers are the column names below.
+"""
+
+import tablib
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import CachedInstanceLoader
+
+from departments.models import Department
+from tasks import services
+from tasks.models import Section, Task
+from tasks.sheets import Column
+
+from .deadlines import DeadlineError, parse_deadline
+from .plan_text import split_departments
+from .task_sheet import parse_section
+
+
+def _cell(header):
+    return lambda row: row.get(header)
+
+
+# The task list's columns: the resource's fields, the export, the CSV and the template all read
+# this list (rows are the resource's exported dicts, keyed by header).
+TASK_SHEET_COLUMNS = [
+    Column(header, width, _cell(header), key=key) for key, header, width in [
+        ("number", "序号", 6), ("section", "板块", 24), ("title", "工作任务", 28), ("content", "具体内容", 60),
+        ("lead_department", "牵头单位", 14), ("cooperating_departments", "配合单位", 20),
+        ("responsible_leader", "责任领导", 10), ("responsible_person", "责任人", 10), ("deadline", "完成时限", 12),
+    ]
+]
+COLUMNS = {column.key: column.header for column in TASK_SHEET_COLUMNS}
+
+
+class ImportLookups:
+    """Everything the rows of one import refer to, loaded in a few queries before the first row.
+
+    Looking a department, leader or section up per row was most of an import's time; these
+    dictionaries make each lookup a dict access. Sections a sheet names for the first time are
+    created as the rows arrive and remembered.
+    """
+
+    def __init__(self, plan, dataset):
+        self.plan = plan
+        names, leader_names = set(), set()
+        for row in dataset.dict:
+            names.update(split_departments(str(row.get(COLUMNS["lead_department"]) or "")))
+            names.update(split_departments(str(row.get(COLUMNS["cooperating_departments"]) or "")))
+            leader_names.add(str(row.get(COLUMNS["responsible_leader"]) or "").strip())
+        self.departments = {d.name: d for d in Department.objects.filter(name__in=names)}
+        self.leaders = {}
+        for user in get_user_model().objects.filter(first_name__in=leader_names - {""}, is_active=True):
+            self.leaders.setdefault(user.first_name, []).append(user)
+        self.sections = {section.number: section for section in Section.objects.filter(plan=plan)}
+
+    def section(self, number, title):
+        if number is None:
+            existing = next((s for s in self.sections.values() if s.title == title), None)
+            if existing:
+                return existing
+            number = max(self.sections, default=0) + 1
+        if number not in self.sections:
+            self.sections[number] = services.section_create(plan=self.plan, number=number, title=title)
+        return self.sections[number]
+
+
+class SectionWidget(widgets.Widget):
+    """"一、党建工作" ⇄ the plan's section 1 (created when the sheet names a new one)."""
+
+    lookups = None
+
+    def clean(self, value, row=None, **kwargs):
+        number, title = parse_section(value)
+        if not title and number is None:
+            raise ValueError("板块不能为空")
+        return self.lookups.section(number, title)
+
+    def render(self, value, obj=None, **kwargs):
+        return f"{value.label}{value.title}" if value else ""
+
+
+class DepartmentWidget(widgets.ForeignKeyWidget):
+    lookups = None
+
+    def __init__(self):
+        super().__init__(Department, field="name")
+
+    def clean(self, value, row=None, **kwargs):
+        name = str(value or "").strip()
+        if not name:
+            return None
+        department = self.lookups.departments.get(name)
+        if department is None:
+            raise ValueError(f"单位“{name}”不存在")
+        return department
+
+
+class DepartmentListWidget(widgets.ManyToManyWidget):
+    """Names separated by 、 ， , ； ; / or line breaks, as bureaus write them."""
+
+    lookups = None
+
+    def __init__(self):
+        super().__init__(Department, separator="、", field="name")
+
+    def clean(self, value, row=None, **kwargs):
+        names = split_departments(str(value or ""))
+        unknown = [name for name in names if name not in self.lookups.departments]
+        if unknown:
+            raise ValueError(f"单位“{'、'.join(unknown)}”不存在")
+        return [self.lookups.departments[name] for name in names]
+
+    def render(self, value, obj=None, **kwargs):
+        # A list while importing; a related manager (prefetched) when exporting.
+        departments = value if isinstance(value, list) else list(value.all()) if value is not None else []
+        return "、".join(d.name for d in sorted(departments, key=lambda d: (d.order, d.name)))
+
+
+class LeaderWidget(widgets.ForeignKeyWidget):
+    """A responsible leader by full name (the name leaders sign with)."""
+
+    lookups = None
+
+    def __init__(self):
+        super().__init__(get_user_model(), field="first_name")
+
+    def clean(self, value, row=None, **kwargs):
+        name = str(value or "").strip()
+        if not name:
+            return None
+        users = self.lookups.leaders.get(name, [])
+        if len(users) != 1:
+            raise ValueError(f"责任领导“{name}”{'不存在' if not users else '有重名'}")
+        return users[0]
+
+    def render(self, value, obj=None, **kwargs):
+        return value.get_full_name() if value else ""
+
+
+class DeadlineWidget(widgets.Widget):
+    def __init__(self, plan_year):
+        super().__init__()
+        self.plan_year = plan_year
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return parse_deadline(value, plan_year=self.plan_year)[1]
+        except DeadlineError as error:
+            raise ValueError(str(error))
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class PlanTaskLoader(CachedInstanceLoader):
+    """All of the plan's tasks and their cooperating departments in two queries, keyed by number.
+
+    Unlike the library's cached loader it does not parse every row's 序号 up front, so an
+    unreadable number is that row's error rather than a failure of the whole import.
+    """
+
+    def __init__(self, resource, dataset=None):
+        self.resource, self.dataset = resource, dataset
+        self.pk_field = resource.fields["number"]
+        tasks = {task.pk: task for task in Task.objects.filter(plan=resource.plan)}
+        cooperating = {task_id: set() for task_id in tasks}
+        for task_id, department_id in Task.cooperating_departments.through.objects.filter(
+            task__plan=resource.plan
+        ).values_list("task_id", "department_id"):
+            cooperating[task_id].add(department_id)
+        for task_id, task in tasks.items():
+            task._cooperating_ids = frozenset(cooperating[task_id])
+        self.all_instances = {task.number: task for task in tasks.values()}
+
+    def get_instance(self, row):
+        return self.all_instances.get(self.pk_field.clean(row))
+
+
+# Model fields an import may change; bulk_update writes exactly these.
+IMPORTED_MODEL_FIELDS = ["section", "title", "content", "lead_department", "responsible_leader",
+                         "responsible_person", "deadline", "deadline_text", "version"]
+# What full_clean checks on an imported row: the text the sheet sets. The related objects were
+# just loaded (validating them would query per row) and the other fields are not imported.
+VALIDATED_FIELDS = {"number", "title", "content", "responsible_person", "deadline", "deadline_text"}
+
+
+class TaskResource(resources.ModelResource):
+    """Rows are read one by one, but written in bulk when all are read (the library's bulk mode):
+    tasks with bulk_create / bulk_update, then cooperating departments, history records and
+    object permissions in `services.tasks_record_bulk_import`.
+    """
+
+    number = fields.Field("number", COLUMNS["number"], widgets.IntegerWidget())
+    section = fields.Field("section", COLUMNS["section"], SectionWidget())
+    title = fields.Field("title", COLUMNS["title"])
+    content = fields.Field("content", COLUMNS["content"])
+    lead_department = fields.Field("lead_department", COLUMNS["lead_department"], DepartmentWidget())
+    cooperating_departments = fields.Field(
+        "cooperating_departments", COLUMNS["cooperating_departments"], DepartmentListWidget()
+    )
+    responsible_leader = fields.Field("responsible_leader", COLUMNS["responsible_leader"], LeaderWidget())
+    responsible_person = fields.Field("responsible_person", COLUMNS["responsible_person"])
+    deadline = fields.Field("deadline_text", COLUMNS["deadline"])
+
+    class Meta:
+        model = Task
+        fields = tuple(COLUMNS)
+        import_id_fields = ("number",)
+        instance_loader_class = PlanTaskLoader
+        use_bulk = True
+        batch_size = None  # everything at the end: an import is all rows or none anyway
+        skip_unchanged = True
+        skip_diff = True  # the changed columns are computed here, from the loaded values
+        report_skipped = True
+        store_instance = True
+        clean_model_instances = True
+
+    def __init__(self, *, plan=None, actor=None, **kwargs):
+        super().__init__(**kwargs)
+        self.plan = plan
+        self.actor = actor
+        # Reading rows needs the plan (sections, the year of "6月底"); writing rows does not.
+        self.fields["deadline"].widget = DeadlineWidget(plan.year if plan else None)
+        self.saved = []
+        self._import_fields = None
+        self._not_validated = [f.name for f in Task._meta.fields if f.name not in VALIDATED_FIELDS]
+
+    def get_queryset(self):
+        return (
+            Task.objects.filter(plan=self.plan)
+            .select_related("section", "lead_department", "responsible_leader")
+            .prefetch_related("cooperating_departments")
+        )
+
+    def before_import(self, dataset, **kwargs):
+        if self.plan is None:
+            raise ValidationError("请选择导入到哪个年度的工作要点。")
+        lookups = ImportLookups(self.plan, dataset)
+        for field in self.fields.values():
+            if hasattr(field.widget, "lookups"):
+                field.widget.lookups = lookups
+
+    def init_instance(self, row=None):
+        task = Task(plan=self.plan)
+        task._cooperating_ids = frozenset()
+        return task
+
+    def get_import_fields(self):
+        # Asked for three times per row; the answer never changes during an import.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    def get_export_order(self):
+        return tuple(COLUMNS)
+
+    def import_instance(self, instance, row, **kwargs):
+        instance._before = self._comparable(instance) if instance.pk else None
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if COLUMNS["cooperating_departments"] in row:
+            try:
+                departments = self.fields["cooperating_departments"].clean(row)
+                instance._cooperating_ids = frozenset(
+                    d.pk for d in departments if d.pk != instance.lead_department_id
+                )
+            except ValueError as error:
+                errors["cooperating_departments"] = [str(error)]
+        if COLUMNS["deadline"] in row:
+            try:
+                instance.deadline = parse_deadline(row[COLUMNS["deadline"]], plan_year=self.plan.year)[0]
+            except DeadlineError as error:
+                errors.setdefault("deadline_text", [str(error)])
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or instance.pk is None:
+            return False
+        return self._comparable(instance) == instance._before
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # Numbers are checked for duplicates in the file and matched to this plan's tasks by
+        # the loader, and the related objects were just loaded: no per-row query is needed.
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=[*errors, *self._not_validated], validate_unique=False,
+                                validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance.version = (instance.version or 0) + 1 if instance.pk else 1
+        after, before = self._comparable(instance), instance._before
+        instance._changed_columns = [
+            column for column, value in after.items() if before is None or before[column] != value
+        ]
+        self.saved.append(instance)
+
+    def get_bulk_update_fields(self):
+        return IMPORTED_MODEL_FIELDS
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if result.has_errors() or result.has_validation_errors():
+            return  # nothing of this import is kept
+        services.tasks_record_bulk_import(
+            created=[task.pk for task in self.saved if task._before is None],
+            updated=[task.pk for task in self.saved if task._before is not None],
+            cooperating={task.pk: task._cooperating_ids for task in self.saved},
+            actor=self.actor,
+        )
+
+    @staticmethod
+    def _comparable(task):
+        """What each column sets on a task, as plain values (ids, not objects) for comparison."""
+        return {
+            COLUMNS["number"]: task.number,
+            COLUMNS["section"]: task.section_id,
+            COLUMNS["title"]: task.title,
+            COLUMNS["content"]: task.content,
+            COLUMNS["lead_department"]: task.lead_department_id,
+            COLUMNS["cooperating_departments"]: task._cooperating_ids,
+            COLUMNS["responsible_leader"]: task.responsible_leader_id,
+            COLUMNS["responsible_person"]: task.responsible_person,
+            COLUMNS["deadline"]: (task.deadline_text, task.deadline),
+        }
+
+
+def task_sheet_dataset(sheet):
+    """A tablib Dataset in the resource's columns from a `tasks.intake.task_sheet.TaskSheet`."""
+    present = [key for key in COLUMNS if key in sheet.columns]
+    dataset = tablib.Dataset(headers=[COLUMNS[key] for key in present])
+    section = ""
+    for row in sheet.rows:
+        values = dict(row.values)
+        # Task lists leave 板块 blank under a section's first task, merged or not: it carries down.
+        section = values.get("section") or section
+        if "section" in values:
+            values["section"] = section
+        dataset.append([values.get(key, "") for key in present])
+    return dataset

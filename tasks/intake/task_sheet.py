@@ -1,0 +1,239 @@
+"""The one reader of Excel task lists (任务分解表), used by the import page, the admin and the command.
+
+It accepts task lists as bureaus make them: title rows above the header, header synonyms in any
+order, vertically merged cells, blank and footer rows, full-width characters. Hostile files are
+refused by looking at the archive before any parsing: entry count, uncompressed size, the sheet's
+declared dimension. Cells are read in read-only mode and never evaluated.
+"""
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from tasks.formats import whole_number
+
+from .numerals import from_chinese
+
+HEADER_SYNONYMS = {
+    "number": ("序号", "编号"),
+    "section": ("板块", "类别", "章节", "所属部分"),
+    "title": ("工作任务", "任务名称", "重点任务"),
+    "content": ("具体内容", "工作内容", "主要措施", "工作措施"),
+    "lead_department": ("牵头单位", "牵头科室", "责任单位"),
+    "cooperating_departments": ("配合单位", "协办单位", "配合科室"),
+    "responsible_leader": ("责任领导", "分管领导"),
+    "responsible_person": ("责任人", "联系人"),
+    "deadline": ("完成时限", "完成时间", "时间节点"),
+}
+REQUIRED = ("title",)
+FOOTER_PREFIXES = ("备注", "合计", "注：", "注:", "说明：", "说明:")
+MAX_ENTRIES = 500
+MAX_COLUMNS = 100
+SECTION_CELL = re.compile(r"^\s*([一二三四五六七八九十百零]+)\s*[、.．]\s*(.+?)\s*$")
+CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+class TaskSheetError(Exception):
+    """The file as a whole cannot be read; the message is for the user."""
+
+
+@dataclass
+class TaskSheetRow:
+    line: int
+    values: dict
+
+
+@dataclass
+class TaskSheet:
+    header_line: int
+    columns: dict  # field -> header text as found
+    unknown_columns: list
+    rows: list = field(default_factory=list)
+
+
+# Full-width digits and spaces become ASCII; Chinese punctuation (，：；（）) is text and stays.
+FULL_WIDTH = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)}, "\u3000": " ", "\xa0": " "})
+
+
+def _normalise(value):
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    return value.translate(FULL_WIDTH).strip()
+
+
+def _column_index(letters):
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index
+
+
+def _check_archive(handle):
+    """Refuse what is not a workbook or would be too large once unpacked."""
+    if not zipfile.is_zipfile(handle):
+        raise TaskSheetError(_("This is not an Excel .xlsx file."))
+    handle.seek(0)
+    try:
+        archive = zipfile.ZipFile(handle)
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise TaskSheetError(_("The file is damaged or truncated and cannot be read."))
+    if len(entries) > MAX_ENTRIES:
+        raise TaskSheetError(_("The workbook has too many parts to be a task list."))
+    total = sum(entry.file_size for entry in entries)
+    if total > settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
+        raise TaskSheetError(
+            _("The workbook unpacks to %(size)d MB, more than the %(limit)d MB allowed.")
+            % {"size": total // 2**20, "limit": settings.IMPORT_MAX_UNCOMPRESSED_BYTES // 2**20}
+        )
+    for entry in entries:
+        if entry.filename.endswith((".xml", ".rels")):
+            with archive.open(entry) as part:
+                head = part.read(2048)
+            # Workbooks never need a DTD; entity definitions are how XML bombs expand.
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise TaskSheetError(_("The workbook contains XML entity definitions and is refused."))
+    names = {entry.filename for entry in entries}
+    if "xl/workbook.xml" not in names:
+        raise TaskSheetError(_("This is not an Excel .xlsx file."))
+    sheet_name = next((n for n in sorted(names) if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)), None)
+    if sheet_name is None:
+        raise TaskSheetError(_("The workbook has no worksheet."))
+    with archive.open(sheet_name) as sheet:
+        head = sheet.read(4096).decode("utf-8", "replace")
+    dimension = re.search(r'<dimension ref="([A-Z]+\d+)(?::([A-Z]+)(\d+))?"', head)
+    if dimension and dimension.group(2):
+        columns, rows = _column_index(dimension.group(2)), int(dimension.group(3))
+        if rows > settings.IMPORT_MAX_ROWS + 50 or columns > MAX_COLUMNS:
+            raise TaskSheetError(
+                _("The sheet declares %(rows)d rows and %(columns)d columns; at most %(limit)d rows can be imported.")
+                % {"rows": rows, "columns": columns, "limit": settings.IMPORT_MAX_ROWS}
+            )
+    with archive.open(sheet_name) as sheet:
+        merges = _merged_ranges(sheet)
+    handle.seek(0)
+    return merges
+
+
+def _merged_ranges(sheet):
+    """Merged ranges from the sheet XML; read-only mode does not expose them."""
+    text = sheet.read().decode("utf-8", "replace")
+    ranges = []
+    for ref in re.findall(r'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"', text):
+        start, end = ref.split(":")
+        (c1, r1), (c2, r2) = CELL_REF.match(start).groups(), CELL_REF.match(end).groups()
+        ranges.append((int(r1), _column_index(c1), int(r2), _column_index(c2)))
+    return ranges
+
+
+def _find_header(rows):
+    for line, row in rows[:10]:
+        found, unknown = {}, []
+        for column, value in enumerate(row):
+            text = re.sub(r"\s+", "", str(_normalise(value) or ""))
+            if not text:
+                continue
+            field_name = next((f for f, names in HEADER_SYNONYMS.items() if text in names), None)
+            if field_name and field_name not in found:
+                found[field_name] = (column, text)
+            else:
+                unknown.append(text)
+        if "title" in found and len(found) >= 2:
+            return line, found, unknown
+    return None
+
+
+def read_task_sheet(handle, *, max_rows=None):
+    """Read an uploaded .xlsx task list; raises TaskSheetError for a file that cannot be used."""
+    import openpyxl
+
+    max_rows = max_rows or settings.IMPORT_MAX_ROWS
+    merges = _check_archive(handle)
+    try:
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except Exception:
+        raise TaskSheetError(_("The file is damaged or truncated and cannot be read."))
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        # Rows as written, not padded to a width: a fixed max_col made openpyxl pad every row to
+        # 100 cells, and a sheet's declared dimension may understate its real width.
+        sheet.reset_dimensions()
+        for line, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            rows.append((line, list(row[:MAX_COLUMNS])))
+            if len(rows) > max_rows + 10:
+                raise TaskSheetError(
+                    _("The sheet has more than %(limit)d rows; split it or ask an administrator.")
+                    % {"limit": max_rows}
+                )
+    except TaskSheetError:
+        raise
+    except Exception:
+        raise TaskSheetError(_("The file is damaged or truncated and cannot be read."))
+    finally:
+        workbook.close()
+
+    _fill_merged(rows, merges)
+    header = _find_header(rows)
+    if header is None:
+        expected = "、".join(names[0] for names in HEADER_SYNONYMS.values())
+        first_cells = "、".join(
+            str(_normalise(v)) for _line, row in rows[:10] for v in row if _normalise(v)
+        )[:200]
+        raise TaskSheetError(
+            _("No header row with a 工作任务 column was found in the first 10 rows. Expected columns: %(expected)s. Found: %(found)s.")
+            % {"expected": expected, "found": first_cells or _("nothing")}
+        )
+    header_line, found, unknown = header
+    sheet = TaskSheet(header_line, {f: text for f, (_c, text) in found.items()}, unknown)
+    for line, row in rows:
+        if line <= header_line:
+            continue
+        # Each cell is normalised once: this loop runs for every row of a 20,000-row sheet.
+        cells = [_normalise(value) for value in row]
+        values = {f: cells[column] if column < len(cells) else "" for f, (column, _t) in found.items()}
+        if all(value in ("", None) for value in values.values()):
+            continue
+        first = next((str(value) for value in cells if value not in ("", None)), "")
+        if first.startswith(FOOTER_PREFIXES):
+            continue
+        sheet.rows.append(TaskSheetRow(line, values))
+    return sheet
+
+
+def _fill_merged(rows, merges):
+    """A value in a merged block applies to every row and column it spans."""
+    by_line = {line: row for line, row in rows}
+    for top, left, bottom, right in merges:
+        source = by_line.get(top)
+        if source is None or left - 1 >= len(source):
+            continue
+        value = source[left - 1]
+        for line in range(top, bottom + 1):
+            row = by_line.get(line)
+            if row is None:
+                continue
+            for column in range(left - 1, right):
+                if column < len(row) and row[column] in (None, ""):
+                    row[column] = value
+
+
+def parse_section(value):
+    """"一、党建工作" → (1, "党建工作"); a bare title → (None, title)."""
+    text = str(value or "").strip()
+    match = SECTION_CELL.match(text)
+    if match:
+        try:
+            return from_chinese(match.group(1)), match.group(2)
+        except ValueError:
+            pass
+    return None, text
+
+
+def parse_number(value):
+    return whole_number(str(value or "").strip().rstrip(".、．"))

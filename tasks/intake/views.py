@@ -1,0 +1,148 @@
+"""The intake pages: an Excel task list or a plan's published text, previewed, then saved."""
+
+import io
+import re
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from tasks import permissions, selectors
+from tasks.formats import whole_number
+
+from . import services
+from .exporters import write_task_csv, write_task_workbook
+from .forms import PlanTextForm, TaskSheetUploadForm
+from .plan_text import parse_plan_text
+from .task_sheet import TaskSheetError
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+IMPORT_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+class TaskSheetImportView(LoginRequiredMixin, TemplateView):
+    """Upload an Excel task list, see exactly what will change, then confirm (supervision office)."""
+
+    template_name = "intake/sheet_import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if not permissions.can_import_plans(request.user):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        plan = selectors.current_plan_for(self.request.user)
+        kwargs.setdefault("form", TaskSheetUploadForm(initial={"plan_year": plan.year if plan else timezone.localdate().year}))
+        return super().get_context_data(nav="import", plans=selectors.plans_visible_to(self.request.user), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action", "upload")
+        if action == "upload":
+            form = TaskSheetUploadForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(form=form), status=400)
+            token = services.store_upload(form.cleaned_data["file"])
+            plan_year, create = form.cleaned_data["plan_year"], form.cleaned_data["create_departments"]
+        else:
+            token = request.POST.get("token", "")
+            if not IMPORT_TOKEN.match(token) or not services.upload_exists(token):
+                messages.error(request, _("The uploaded file has expired; upload it again."))
+                return redirect("intake:task_sheet_import")
+            plan_year = whole_number(request.POST.get("plan_year"))
+            create = request.POST.get("create_departments") == "1"
+        try:
+            with services.open_upload(token) as handle:
+                report = services.task_sheet_import(
+                    handle=handle, plan_year=plan_year, actor=request.user,
+                    dry_run=action != "confirm", create_departments=create,
+                )
+        except (TaskSheetError, ValidationError) as error:
+            services.discard_upload(token)
+            form = TaskSheetUploadForm(initial={"plan_year": plan_year})
+            message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            return self.render_to_response(self.get_context_data(form=form, file_error=message), status=400)
+        if report.applied:
+            services.discard_upload(token)
+            messages.success(request, _("Imported: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.") % {
+                "new": report.count("new"), "changed": report.count("changed"), "unchanged": report.count("unchanged")})
+            return redirect("tasks:plan_detail", year=plan_year)
+        counts = {f"{kind}_count": report.count(kind) for kind in ("new", "changed", "unchanged", "error")}
+        return self.render_to_response(
+            self.get_context_data(report=report, token=token, create_departments=create, **counts),
+            status=200 if report.ok or action != "confirm" else 400,
+        )
+
+
+class TaskTemplateView(LoginRequiredMixin, View):
+    def get(self, request):
+        handle = tempfile.TemporaryFile()
+        write_task_workbook(handle, None, instructions=True)
+        handle.seek(0)
+        return FileResponse(handle, as_attachment=True, filename="任务分解表模板.xlsx", content_type=XLSX)
+
+
+class PlanTaskExportView(LoginRequiredMixin, View):
+    """The plan's task list as .xlsx (the import layout) or as .csv."""
+
+    file_format = "xlsx"
+
+    def get(self, request, year):
+        plan = selectors.plan_for_viewer(request.user, year=year)
+        dataset = services.plan_export_dataset(plan)
+        if self.file_format == "csv":
+            text = io.StringIO(newline="")
+            write_task_csv(text, dataset)
+            return FileResponse(io.BytesIO(text.getvalue().encode("utf-8")), as_attachment=True, filename=f"{plan.title}任务分解表.csv",
+                                content_type="text/csv; charset=utf-8")
+        handle = tempfile.TemporaryFile()
+        write_task_workbook(handle, dataset)
+        handle.seek(0)
+        return FileResponse(handle, as_attachment=True, filename=f"{plan.title}任务分解表.xlsx", content_type=XLSX)
+
+
+class PlanTextImportView(LoginRequiredMixin, TemplateView):
+    """A plan from its published text: parse, edit the preview, then save (supervision office)."""
+
+    template_name = "intake/plan_text_import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if not permissions.can_import_plans(request.user):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", PlanTextForm(initial={"year": timezone.localdate().year + 1,
+                                                        "issuing_body": "四平市教育局"}))
+        return super().get_context_data(nav="import", **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "save":
+            try:
+                parsed = services.parsed_plan_from_post(request.POST)
+                plan = services.plan_create_from_text(
+                    parsed=parsed, year=whole_number(request.POST.get("year")) or 0, title=request.POST.get("title", ""),
+                    issuing_body=request.POST.get("issuing_body", ""), actor=request.user,
+                    create_departments=request.POST.get("create_departments") == "1",
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("intake:plan_text_import")
+            messages.success(request, _("The plan was saved as a draft: %(sections)d sections, %(tasks)d tasks.") % {
+                "sections": len(parsed.sections), "tasks": len(parsed.tasks)})
+            return redirect("tasks:plan_detail", year=plan.year)
+        form = PlanTextForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        parsed = parse_plan_text(form.cleaned_data["text"])
+        return self.render_to_response(self.get_context_data(parsed=parsed, meta=form.cleaned_data, form=None))

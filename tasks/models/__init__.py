@@ -1,0 +1,13 @@
+"""The work plan's data and invariants, split by subject; import models from here."""
+
+from .instructions import Instruction, InstructionReply, Notification
+from .plans import Plan, Section
+from .reports import Evidence, ProgressReport, evidence_upload_path
+from .requests import TaskRequest
+from .tasks import Milestone, Task, TaskGroupObjectPermission, TaskUserObjectPermission
+
+__all__ = [
+    "Evidence", "Instruction", "InstructionReply", "Milestone", "Notification", "Plan", "ProgressReport",
+    "Section", "Task", "TaskGroupObjectPermission", "TaskRequest", "TaskUserObjectPermission",
+    "evidence_upload_path",
+]

@@ -1,0 +1,89 @@
+"""Leaders' instructions (批示), their replies, and in-app notifications."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .tasks import Task
+
+
+class Notification(models.Model):
+    """An in-app message to one user, e.g. a report returned or a request decided."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="notifications",
+    )
+    message = models.CharField(_("message"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return self.message
+
+
+class Instruction(models.Model):
+    """A bureau leader's written instruction on a task (批示), answered by the lead department."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="instructions"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leader"),
+        on_delete=models.PROTECT,
+        related_name="instructions",
+    )
+    text = models.TextField(_("instruction"))
+    reply_by = models.DateField(_("reply by"), null=True, blank=True)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("instruction")
+        verbose_name_plural = _("instructions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class InstructionReply(models.Model):
+    """The lead department's answer to an instruction (回复)."""
+
+    instruction = models.ForeignKey(
+        Instruction, verbose_name=_("instruction"), on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="instruction_replies",
+    )
+    text = models.TextField(_("reply"))
+    created_at = models.DateTimeField(_("replied at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reply to instruction")
+        verbose_name_plural = _("replies to instructions")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.text[:40]

@@ -1,0 +1,55 @@
+"""Every write to plans, tasks, milestones, reports, evidence, requests and instructions.
+
+Each service is atomic, validates before it writes, records the acting user in the history
+(`common.model_save` / `model_update`) and writes its notifications itself. Edits of tasks and
+reports use optimistic locking: the caller passes the version it showed the user, and a save
+from a stale page is refused. Callers import this package; the modules split it by subject.
+"""
+
+from .common import (
+    StaleEditError,
+    atomic_with_files,
+    model_save,
+    model_update,
+    notify,
+    task_url,
+)
+from .evidence import evidence_attach
+from .instructions import instruction_reply, instruction_write
+from .milestones import (
+    milestone_create,
+    milestone_mark_done,
+    milestone_reopen,
+    milestone_update,
+)
+from .notifications import notifications_mark_read
+from .reports import (
+    last_accepted_percent,
+    report_accept,
+    report_return,
+    report_save,
+    report_submit,
+)
+from .requests import task_request_create, task_request_decide
+from .tasks import (
+    plan_create,
+    plan_update,
+    section_create,
+    section_update,
+    task_assign_departments,
+    task_complete,
+    task_create,
+    task_set_schedule,
+    task_update,
+    task_update_responsible_person,
+    tasks_record_bulk_import,
+)
+
+__all__ = [
+    "StaleEditError", "atomic_with_files", "evidence_attach", "instruction_reply", "instruction_write",
+    "last_accepted_percent", "milestone_create", "milestone_mark_done", "milestone_reopen", "milestone_update",
+    "model_save", "model_update", "notifications_mark_read", "notify", "plan_create", "plan_update",
+    "report_accept", "report_return", "report_save", "report_submit", "section_create", "section_update",
+    "task_assign_departments", "task_complete", "task_create", "task_request_create", "task_request_decide",
+    "task_set_schedule", "task_update", "task_update_responsible_person", "task_url", "tasks_record_bulk_import",
+]

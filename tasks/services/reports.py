@@ -1,0 +1,131 @@
+"""Writes of monthly reports (月度进展): save, submit, accept, return."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from departments.selectors import department_heads
+from tasks import permissions
+from tasks.formats import chinese_month
+from tasks.models import ProgressReport
+
+from .common import atomic_with_files, model_save, model_update, notify, task_url
+from .evidence import evidence_attach
+from .tasks import task_update
+
+
+def last_accepted_percent(*, task, department, before_month):
+    report = (
+        ProgressReport.objects.filter(
+            task=task, department=department, state=ProgressReport.State.ACCEPTED,
+            month__lt=before_month,
+        )
+        .order_by("-month")
+        .first()
+    )
+    return report.percent if report else None
+
+
+@atomic_with_files
+def report_save(
+    *, task, department, month, author, progress, percent, problems="", next_steps="",
+    percent_drop_reason="", expected_version=None, uploads=(), submit=False,
+):
+    """Create or edit a department's report for a month, optionally submitting it at once."""
+    month = month.replace(day=1)
+    report = (
+        ProgressReport.objects.select_for_update()
+        .filter(task=task, month=month, department=department)
+        .first()
+    )
+    if report is not None and report.state not in permissions.EDITABLE_REPORT_STATES:
+        raise ValidationError(_("This report has been submitted and can no longer be edited."))
+    previous = last_accepted_percent(task=task, department=department, before_month=month)
+    if previous is not None and percent < previous and not percent_drop_reason.strip():
+        raise ValidationError(
+            {"percent_drop_reason": _(
+                "The last accepted report said %(previous)d%%; say why progress is now lower."
+            ) % {"previous": previous}}
+        )
+    text = {
+        "author": author, "progress": progress.strip(), "problems": problems.strip(),
+        "next_steps": next_steps.strip(), "percent": percent, "percent_drop_reason": percent_drop_reason.strip(),
+    }
+    if report is None:
+        report = model_save(ProgressReport(task=task, month=month, department=department, **text), actor=author)
+    else:
+        model_update(instance=report, data=text, actor=author, expected_version=expected_version)
+    if uploads:
+        evidence_attach(task=task, uploads=uploads, actor=author, report=report)
+    if submit:
+        if not permissions.can_submit_report(author, report):
+            raise ValidationError(
+                _("Only the head of %(department)s can submit this report; it has been saved as a draft.")
+                % {"department": department.display_name}
+            )
+        report_submit(report=report, actor=author)
+    return report
+
+
+@transaction.atomic
+def report_submit(*, report, actor):
+    if report.state not in permissions.EDITABLE_REPORT_STATES:
+        raise ValidationError(_("Only a draft or a returned report can be submitted."))
+    return model_update(instance=report, actor=actor, data={
+        "state": ProgressReport.State.SUBMITTED, "submitted_at": timezone.now(),
+    })
+
+
+def _report_people(report):
+    return [report.author, *department_heads(report.department)]
+
+
+def _record_review(report, *, state, actor, note, expected_version):
+    model_update(instance=report, actor=actor, expected_version=expected_version, data={
+        "state": state, "reviewer": actor, "reviewed_at": timezone.now(), "review_note": note.strip(),
+    })
+
+
+@transaction.atomic
+def report_accept(*, report, actor, note="", expected_version=None):
+    if report.state != ProgressReport.State.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be accepted."))
+    _record_review(
+        report, state=ProgressReport.State.ACCEPTED, actor=actor, note=note,
+        expected_version=expected_version,
+    )
+    task = report.task
+    if report.department_id == task.lead_department_id and report.percent != task.percent_complete:
+        task_update(task=task, data={"percent_complete": report.percent}, actor=actor)
+    notify(
+        recipients=_report_people(report),
+        message=_("Your %(month)s report on “%(task)s” was accepted.")
+        % {"month": chinese_month(report.month), "task": task.title},
+        task=task,
+        url=task_url(task, anchor=f"report-{report.pk}"),
+    )
+    return report
+
+
+@transaction.atomic
+def report_return(*, report, actor, note, expected_version=None):
+    if report.state != ProgressReport.State.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be returned."))
+    if not note.strip():
+        raise ValidationError({"review_note": _("Say what needs to change when returning a report.")})
+    _record_review(
+        report, state=ProgressReport.State.RETURNED, actor=actor, note=note,
+        expected_version=expected_version,
+    )
+    task = report.task
+    notify(
+        recipients=_report_people(report),
+        message=_("Your %(month)s report on “%(task)s” was returned: %(note)s")
+        % {"month": chinese_month(report.month), "task": task.title, "note": report.review_note},
+        task=task,
+        url=reverse("tasks:report_edit", kwargs={"year": task.plan.year, "number": task.number})
+        + f"?month={report.month:%Y-%m}&department={report.department_id}",
+    )
+    return report

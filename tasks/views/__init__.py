@@ -1,0 +1,23 @@
+"""Thin views: read the form, check the permission, call the service, redirect or render."""
+
+from .evidence import EvidenceDownloadView
+from .instructions import InstructionCreateView, InstructionReplyView
+from .milestones import MilestoneCreateView, MilestoneView
+from .notifications import NotificationListView, NotificationsReadView
+from .plans import (
+    HomeView,
+    MyTasksView,
+    PlanDetailView,
+    ResponsiblePersonView,
+    TaskDetailView,
+    TaskHistoryView,
+)
+from .reports import ReportEditView, ReportReviewView, ReviewQueueView
+from .requests import TaskRequestCreateView, TaskRequestDecideView
+
+__all__ = [
+    "EvidenceDownloadView", "HomeView", "InstructionCreateView", "InstructionReplyView", "MilestoneCreateView",
+    "MilestoneView", "MyTasksView", "NotificationListView", "NotificationsReadView", "PlanDetailView",
+    "ReportEditView", "ReportReviewView", "ResponsiblePersonView", "ReviewQueueView", "TaskDetailView",
+    "TaskHistoryView", "TaskRequestCreateView", "TaskRequestDecideView",
+]

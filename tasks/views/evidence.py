@@ -1,0 +1,30 @@
+"""Evidence downloads, permission-checked."""
+
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse, Http404
+from django.views import View
+
+from tasks import selectors
+from tasks.evidence import INLINE_PREVIEW_TYPES
+
+
+class EvidenceDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        evidence = selectors.evidence_for_viewer(request.user, pk)
+        inline = request.GET.get("inline") == "1" and evidence.content_type in INLINE_PREVIEW_TYPES
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError:
+            # The record outlived its file (e.g. a restore without media): say so, do not crash.
+            raise Http404("The file is missing from storage")
+        response = FileResponse(
+            handle,
+            as_attachment=not inline,
+            filename=evidence.original_name,
+            content_type=evidence.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+        response["Cache-Control"] = "private, no-store"
+        return response

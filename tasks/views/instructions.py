@@ -1,0 +1,48 @@
+"""Leaders' instructions (批示) and the lead office's replies."""
+
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
+from django.views import View
+
+from tasks import permissions, selectors, services
+from tasks.forms import (
+    InstructionForm,
+    InstructionReplyForm,
+)
+
+from .common import TaskViewMixin, require
+
+
+class InstructionCreateView(TaskViewMixin, View):
+    def post(self, request, *args, **kwargs):
+        require(permissions.can_write_instructions(request.user, self.task))
+        form = InstructionForm(request.POST)
+        if form.is_valid():
+            try:
+                instruction = services.instruction_write(task=self.task, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Instruction sent to %(department)s.") % {
+                    "department": self.task.lead_department.display_name if self.task.lead_department else "—"})
+                return HttpResponseRedirect(self.task_url(anchor=f"instruction-{instruction.pk}"))
+        else:
+            messages.error(request, _("Write the instruction."))
+        return HttpResponseRedirect(self.task_url(anchor="instructions"))
+
+
+class InstructionReplyView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        instruction = selectors.instruction_for_viewer(request.user, pk)
+        require(permissions.can_reply_to_instructions(request.user, instruction.task))
+        form = InstructionReplyForm(request.POST)
+        if form.is_valid():
+            services.instruction_reply(instruction=instruction, text=form.cleaned_data["text"], actor=request.user)
+            messages.success(request, _("Reply sent."))
+        else:
+            messages.error(request, _("Write the reply."))
+        return HttpResponseRedirect(services.task_url(instruction.task, anchor=f"instruction-{instruction.pk}"))

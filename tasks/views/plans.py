@@ -1,0 +1,146 @@
+"""The plan, its tasks and my tasks."""
+
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from tasks import permissions, selectors, services
+from tasks.formats import whole_number
+from tasks.forms import (
+    InstructionForm,
+    MilestoneForm,
+    ResponsiblePersonForm,
+    month_choices_default,
+)
+from tasks.history import task_history
+from tasks.models import ProgressReport
+from tasks.status import default_as_of, month_end, status_of
+
+from .common import TaskViewMixin, require
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "tasks/plan_empty.html"
+
+    def get(self, request, *args, **kwargs):
+        plan = selectors.current_plan_for(request.user)
+        if plan is not None:
+            return redirect("tasks:plan_detail", year=plan.year)
+        return super().get(request, *args, **kwargs)
+
+
+class PlanDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "tasks/plan_detail.html"
+
+    def get_context_data(self, **kwargs):
+        plan = selectors.plan_for_viewer(self.request.user, year=kwargs["year"])
+        sections = list(selectors.plan_sections_with_tasks(plan))
+        return super().get_context_data(
+            plan=plan,
+            nav="plan",
+            sections=sections,
+            task_count=sum(len(section.tasks.all()) for section in sections),
+            **kwargs,
+        )
+
+
+class TaskDetailView(TaskViewMixin, TemplateView):
+    template_name = "tasks/task_detail.html"
+    tab = "overview"
+
+    def get_context_data(self, **kwargs):
+        user, task = self.request.user, self.task
+        context = {
+            "task": task,
+            "plan": task.plan,
+            "nav": "plan",
+            "tab": self.tab,
+            "status": status_of(task, on=default_as_of(task.plan.year, timezone.localdate())),
+            "can_edit_milestones": permissions.can_edit_milestones(user, task),
+            "can_report": permissions.can_report_on_task(user, task),
+            "can_change": permissions.can_change_task(user, task),
+            "can_request": permissions.can_request_for_task(user, task),
+            "can_see_evidence": permissions.can_see_evidence(user, task),
+            "can_instruct": permissions.can_write_instructions(user, task),
+            "can_reply": permissions.can_reply_to_instructions(user, task),
+            "instruction_form": InstructionForm(),
+            "milestone_form": MilestoneForm(),
+            "responsible_form": ResponsiblePersonForm(
+                initial={"responsible_person": task.responsible_person, "version": task.version}
+            ),
+            "today": timezone.localdate(),
+        }
+        if self.tab == "history":
+            context["history"] = task_history(task)
+        else:
+            context["reports"] = selectors.reports_shown_on_task_page(user, task)
+            context["requests"] = selectors.task_requests(task)
+            context["instructions"] = selectors.task_instructions(task)
+        return super().get_context_data(**context, **kwargs)
+
+
+class TaskHistoryView(TaskDetailView):
+    tab = "history"
+
+
+class MyTasksView(LoginRequiredMixin, TemplateView):
+    template_name = "tasks/my_tasks.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        year = whole_number(self.request.GET.get("year"))
+        plan = selectors.plan_for_viewer(user, year=year) if year else selectors.current_plan_for(user)
+        context = {"nav": "my", "plan": plan}
+        if plan is not None:
+            today = timezone.localdate()
+            month = month_choices_default(plan.year, today)
+            requested_month = self.request.GET.get("month", "")
+            if len(requested_month) == 7 and requested_month[:4] == str(plan.year):
+                try:
+                    month = month.replace(month=int(requested_month[5:7]))
+                except ValueError:
+                    pass
+            filters = {
+                "section": self.request.GET.get("section") or None,
+                "role": self.request.GET.get("role") or None,
+                "report_state": self.request.GET.get("state") or None,
+            }
+            filters["section"] = whole_number(filters["section"])
+            # A past month is judged as it stood at its end; the current one as of today.
+            on = min(default_as_of(plan.year, today), month_end(month))
+            rows = selectors.my_task_rows(user, plan=plan, month=month, on=on, **filters)
+            context.update(
+                rows=rows,
+                month=month,
+                filters=filters,
+                action_count=sum(row.needs_action for row in rows),
+                sections=plan.sections.order_by("number"),
+                report_states=[("missing", _("Not reported"))] + list(ProgressReport.State.choices),
+                months=[month.replace(month=m) for m in range(1, 13)],
+            )
+        return super().get_context_data(**context, **kwargs)
+
+
+class ResponsiblePersonView(TaskViewMixin, View):
+    def post(self, request, *args, **kwargs):
+        require(permissions.can_change_task(request.user, self.task))
+        form = ResponsiblePersonForm(request.POST)
+        if form.is_valid():
+            try:
+                services.task_update_responsible_person(
+                    task=self.task, responsible_person=form.cleaned_data["responsible_person"],
+                    actor=request.user, expected_version=form.cleaned_data["version"],
+                )
+                messages.success(request, _("Responsible person updated."))
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        else:
+            messages.error(request, _("The form was incomplete; nothing was changed."))
+        return HttpResponseRedirect(self.task_url())

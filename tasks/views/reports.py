@@ -1,0 +1,157 @@
+"""Monthly reports: the form, the review queue and the review."""
+
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from tasks import permissions, selectors, services
+from tasks.forms import (
+    ReportForm,
+    ReviewForm,
+    month_choices_default,
+)
+from tasks.models import ProgressReport
+
+from .common import TaskViewMixin, add_errors, require
+
+
+class ReportEditView(TaskViewMixin, TemplateView):
+    """The monthly report form of one department on one task."""
+
+    template_name = "tasks/report_form.html"
+
+    @cached_property
+    def membership(self):
+        memberships = permissions.reporting_memberships(self.request.user, self.task)
+        require(memberships)
+        wanted = self.request.GET.get("department") or self.request.POST.get("department")
+        if wanted:
+            chosen = [m for m in memberships if str(m.department_id) == wanted]
+            require(chosen)
+            return chosen[0]
+        return memberships[0]
+
+    @cached_property
+    def month(self):
+        raw = self.request.POST.get("month") or self.request.GET.get("month") or ""
+        field = ReportForm(plan_year=self.task.plan.year).fields["month"]
+        try:
+            month = field.clean(raw)
+        except ValidationError:
+            month = None
+        if month is None or month.year != self.task.plan.year:
+            month = month_choices_default(self.task.plan.year, timezone.localdate())
+        return month
+
+    def existing_report(self):
+        return ProgressReport.objects.filter(
+            task=self.task, month=self.month, department=self.membership.department
+        ).select_related("reviewer", "author").first()
+
+    def get_context_data(self, form=None, conflict=None, **kwargs):
+        report = self.existing_report()
+        if form is None:
+            initial = {"month": self.month, "version": report.version if report else None}
+            if report:
+                initial.update(
+                    progress=report.progress, problems=report.problems, next_steps=report.next_steps,
+                    percent=report.percent, percent_drop_reason=report.percent_drop_reason,
+                )
+            else:
+                initial["percent"] = self.task.percent_complete
+            form = ReportForm(initial=initial, plan_year=self.task.plan.year)
+        department = self.membership.department
+        is_lead = department.pk == self.task.lead_department_id
+        cooperating_reports = []
+        if is_lead:
+            cooperating_reports = (
+                ProgressReport.objects.filter(task=self.task, month=self.month)
+                .exclude(department=department)
+                .exclude(state=ProgressReport.State.DRAFT)
+                .select_related("department", "author")
+            )
+        editable = report is None or permissions.can_edit_report(self.request.user, report)
+        can_submit = (
+            report is not None and permissions.can_submit_report(self.request.user, report)
+        ) or (report is None and permissions.can_submit_report(
+            self.request.user, ProgressReport(task=self.task, department=department)
+        ))
+        return super().get_context_data(
+            task=self.task, plan=self.task.plan, nav="my", form=form, report=report,
+            department=department, is_lead=is_lead, editable=editable, can_submit=can_submit,
+            memberships=permissions.reporting_memberships(self.request.user, self.task),
+            cooperating_reports=cooperating_reports, conflict=conflict,
+            last_accepted=services.last_accepted_percent(
+                task=self.task, department=department, before_month=self.month
+            ),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = ReportForm(request.POST, request.FILES, plan_year=self.task.plan.year)
+        conflict = None
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = services.report_save(
+                    task=self.task, department=self.membership.department, month=data["month"],
+                    author=request.user, progress=data["progress"], percent=data["percent"],
+                    problems=data["problems"], next_steps=data["next_steps"],
+                    percent_drop_reason=data["percent_drop_reason"],
+                    expected_version=data["version"], uploads=data["files"],
+                    submit="submit" in request.POST,
+                )
+            except services.StaleEditError as error:
+                conflict = self.existing_report()
+                add_errors(form, error)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                if report.state == ProgressReport.State.SUBMITTED:
+                    messages.success(request, _("Report submitted for review."))
+                else:
+                    messages.success(request, _("Draft saved. It is not submitted yet."))
+                return HttpResponseRedirect(self.task_url(anchor=f"report-{report.pk}"))
+        return self.render_to_response(self.get_context_data(form=form, conflict=conflict), status=400)
+
+
+class ReviewQueueView(LoginRequiredMixin, TemplateView):
+    template_name = "tasks/review_queue.html"
+
+    def get_context_data(self, **kwargs):
+        require(permissions.can_review_reports(self.request.user))
+        return super().get_context_data(
+            nav="review",
+            reports=selectors.review_queue(self.request.user),
+            requests=selectors.pending_requests(self.request.user),
+            **kwargs,
+        )
+
+
+class ReportReviewView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        report = selectors.report_for_viewer(request.user, pk)
+        require(permissions.can_review_reports(request.user))
+        form = ReviewForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+            return redirect("tasks:review_queue")
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "accept":
+                services.report_accept(report=report, actor=request.user, note=data["note"], expected_version=data["version"])
+                messages.success(request, _("Report accepted: %(report)s") % {"report": report.task.title})
+            else:
+                services.report_return(report=report, actor=request.user, note=data["note"], expected_version=data["version"])
+                messages.success(request, _("Report returned: %(report)s") % {"report": report.task.title})
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("tasks:review_queue")

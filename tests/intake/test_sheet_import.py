@@ -1,0 +1,259 @@
+"""Excel task-list import: preview, all-or-nothing, idempotence, round trip, commands and page."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from guardian.shortcuts import get_perms
+
+from departments.models import Department
+from tasks.intake.services import task_sheet_import, plan_export_dataset
+from tasks.models import Plan, Section, Task
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+HEADER = ["序号", "板块", "工作任务", "具体内容", "牵头单位", "配合单位", "责任领导", "责任人", "完成时限"]
+
+
+def ledger_file(rows, merges=(), title_rows=(("四平市教育局2022年重点工作任务分解表",),)):
+    from .test_task_sheet import workbook_bytes
+
+    return workbook_bytes([list(row) for row in title_rows] + [HEADER] + list(rows), merges)
+
+
+GOOD_ROWS = [
+    ["1", "一、党建工作", "加强学习教育", "准确领会，深入学习。", "宣传科", "机关党委、德育科", "王建国", "曹雪", "全年"],
+    ["2", None, "夯实基层党组织", "落实质量建党要求。", "机关党委", "", "", "何芳", "6月底"],
+    ["3", "二、教育改革", "深化大学区管理改革", "出台实施方案。", "基础教育科", "督导室/教研室", "", "", "持续推进"],
+]
+
+
+@pytest.fixture
+def offices(db):
+    for name in ["宣传科", "机关党委", "德育科", "基础教育科", "督导室", "教研室"]:
+        factories.department(name)
+    factories.leader(first_name="王建国")
+
+
+def snapshot():
+    return (Plan.objects.count(), Section.objects.count(), Task.objects.count(),
+            Department.objects.count(), Task.history.count())
+
+
+def test_preview_writes_nothing_and_import_writes_everything(offices):
+    before = snapshot()
+    preview = task_sheet_import(handle=ledger_file(GOOD_ROWS, merges=["B3:B4"]), plan_year=2022, actor=None)
+    assert preview.ok and not preview.applied
+    assert [(r.line, r.kind) for r in preview.rows] == [(3, "new"), (4, "new"), (5, "new")]
+    assert snapshot() == before
+
+    report = task_sheet_import(handle=ledger_file(GOOD_ROWS, merges=["B3:B4"]), plan_year=2022, actor=None, dry_run=False)
+    assert report.applied
+    plan = Plan.objects.get(year=2022)
+    assert [(s.number, s.title) for s in plan.sections.all()] == [(1, "党建工作"), (2, "教育改革")]
+    first, second, third = Task.objects.filter(plan=plan).order_by("number")
+    assert second.section.number == 1, "the merged section cell covers row 2"
+    assert first.content == "准确领会，深入学习。", "Chinese punctuation is kept"
+    assert [d.name for d in first.cooperating_departments.order_by("name")] == sorted(["机关党委", "德育科"])
+    assert first.responsible_leader.first_name == "王建国"
+    assert (first.deadline, first.deadline_text) == (datetime.date(2022, 12, 31), "全年")
+    assert (second.deadline, third.deadline) == (datetime.date(2022, 6, 30), None)
+    assert set(get_perms(first.lead_department.group, first)) == {"change_task", "report_task"}
+    assert first.history.exists(), "imported rows are recorded in the history"
+
+
+def test_importing_the_same_file_again_changes_nothing(offices):
+    task_sheet_import(handle=ledger_file(GOOD_ROWS), plan_year=2022, actor=None, dry_run=False)
+    before = snapshot()
+    again = task_sheet_import(handle=ledger_file(GOOD_ROWS), plan_year=2022, actor=None, dry_run=False)
+    assert {r.kind for r in again.rows} == {"unchanged"}
+    assert snapshot() == before
+
+
+def test_changed_rows_name_their_changed_columns(offices):
+    task_sheet_import(handle=ledger_file(GOOD_ROWS), plan_year=2022, actor=None, dry_run=False)
+    changed = [row[:] for row in GOOD_ROWS]
+    changed[0][8] = "2022年9月30日"
+    changed[2][5] = "督导室"
+    preview = task_sheet_import(handle=ledger_file(changed), plan_year=2022, actor=None)
+    assert [(r.kind, r.changes) for r in preview.rows] == [
+        ("changed", ["完成时限"]), ("unchanged", []), ("changed", ["配合单位"])]
+
+
+def test_bulk_import_writes_history_snapshots_and_moves_grants(offices, supervisor_user):
+    """Rows are written in bulk, without save signals: history, snapshots and grants still follow."""
+    task_sheet_import(handle=ledger_file(GOOD_ROWS), plan_year=2022, actor=supervisor_user, dry_run=False)
+    task = Task.objects.get(plan__year=2022, number=1)
+    created = task.history.get()
+    assert (created.history_type, created.history_user, created.version) == ("+", supervisor_user, 1)
+    assert sorted(d.department.name for d in created.cooperating_departments.all()) == sorted(["机关党委", "德育科"])
+
+    moved = [row[:] for row in GOOD_ROWS]
+    moved[0][4], moved[0][5] = "基础教育科", "宣传科、教研室"
+    report = task_sheet_import(handle=ledger_file(moved), plan_year=2022, actor=supervisor_user, dry_run=False)
+    assert [(r.kind, r.changes) for r in report.rows][0] == ("changed", ["牵头单位", "配合单位"])
+    task.refresh_from_db()
+    changed = task.history.order_by("-history_id").first()
+    assert (changed.history_type, changed.version, changed.lead_department.name) == ("~", 2, "基础教育科")
+    assert sorted(d.department.name for d in changed.cooperating_departments.all()) == sorted(["宣传科", "教研室"])
+    assert task.history.count() == 2, "one record per changed task, none for unchanged ones"
+    group = lambda name: Department.objects.get(name=name).group  # noqa: E731
+    assert set(get_perms(group("基础教育科"), task)) == {"change_task", "report_task"}
+    assert set(get_perms(group("宣传科"), task)) == {"report_task"}, "the old lead now only cooperates"
+    assert get_perms(group("机关党委"), task) == [] and get_perms(group("德育科"), task) == []
+    assert Task.objects.get(plan__year=2022, number=2).history.count() == 1
+
+
+def test_one_bad_row_and_nothing_is_written(offices):
+    bad = [row[:] for row in GOOD_ROWS]
+    bad[1][8] = "尽快"
+    bad[2][4] = "不存在的科"
+    before = snapshot()
+    report = task_sheet_import(handle=ledger_file(bad), plan_year=2022, actor=None, dry_run=False)
+    assert not report.ok and not report.applied
+    errors = [e for row in report.rows for e in row.errors]
+    assert any("第4行" in e or "Row 4" in e for e in errors) and any("完成时限" in e for e in errors)
+    assert any("不存在的科" in e for e in errors) and report.missing_departments == ["不存在的科"]
+    assert snapshot() == before
+
+
+def test_unknown_departments_can_be_created_with_the_import(offices):
+    rows = [["1", "一、党建", "新任务", "", "新成立的科", "另一个新科", "", "", "全年"]]
+    report = task_sheet_import(handle=ledger_file(rows), plan_year=2022, actor=None, dry_run=False,
+                           create_departments=True)
+    assert report.applied
+    task = Task.objects.get(plan__year=2022)
+    assert task.lead_department.name == "新成立的科"
+    assert task.lead_department.group.name == "部门:新成立的科"
+
+
+def test_duplicate_numbers_are_refused_naming_the_rows(offices):
+    rows = [GOOD_ROWS[0], GOOD_ROWS[1][:], GOOD_ROWS[2]]
+    rows[1][0] = "1"
+    report = task_sheet_import(handle=ledger_file(rows), plan_year=2022, actor=None, dry_run=False)
+    assert not report.ok and "序号 1" in report.problems[0] and "3" in report.problems[0] and "4" in report.problems[0]
+    assert not Plan.objects.filter(year=2022).exists()
+
+
+def test_export_then_import_is_a_round_trip(offices, tmp_path):
+    task_sheet_import(handle=ledger_file(GOOD_ROWS), plan_year=2022, actor=None, dry_run=False)
+    output = tmp_path / "tasks.xlsx"
+    call_command("export_tasks", "--plan-year", "2022", "-o", str(output), stdout=io.StringIO())
+    with output.open("rb") as handle:
+        report = task_sheet_import(handle=handle, plan_year=2022, actor=None, dry_run=False)
+    assert {r.kind for r in report.rows} == {"unchanged"}
+    assert len(plan_export_dataset(Plan.objects.get(year=2022))) == 3
+
+
+def test_commands_exit_non_zero_with_one_line_per_problem(offices, tmp_path):
+    path = tmp_path / "bad.xlsx"
+    bad = [row[:] for row in GOOD_ROWS]
+    bad[0][8] = "下周"
+    path.write_bytes(ledger_file(bad).getvalue())
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("import_tasks", str(path), "--plan-year", "2022", stdout=io.StringIO(), stderr=err)
+    assert "下周" in err.getvalue()
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(ledger_file(GOOD_ROWS).getvalue())
+    out = io.StringIO()
+    call_command("import_tasks", str(good), "--plan-year", "2022", "--dry-run", stdout=out)
+    assert "would import: 3 new" in out.getvalue() and not Plan.objects.filter(year=2022).exists()
+    call_command("import_tasks", str(good), "--plan-year", "2022", stdout=out)
+    assert Task.objects.filter(plan__year=2022).count() == 3
+    (tmp_path / "not.xlsx").write_text("序号,工作任务")
+    with pytest.raises(CommandError, match="Excel"):
+        call_command("import_tasks", str(tmp_path / "not.xlsx"), "--plan-year", "2022")
+
+
+def test_the_page_previews_then_confirms(client, offices, supervisor_user):
+    client.force_login(factories.member(Department.objects.get(name="宣传科")))
+    assert client.get(reverse("intake:task_sheet_import")).status_code == 403
+    client.force_login(supervisor_user)
+    upload = ledger_file(GOOD_ROWS)
+    upload.name = "任务分解表.xlsx"
+    preview = client.post(reverse("intake:task_sheet_import"), {"action": "upload", "plan_year": 2022, "file": upload})
+    assert preview.status_code == 200 and "确认导入" in preview.content.decode()
+    assert not Plan.objects.filter(year=2022).exists()
+    token = preview.context["token"]
+    done = client.post(reverse("intake:task_sheet_import"), {"action": "confirm", "token": token, "plan_year": 2022})
+    assert done.status_code == 302 and done["Location"] == reverse("tasks:plan_detail", args=[2022])
+    assert Task.objects.filter(plan__year=2022).count() == 3
+    expired = client.post(reverse("intake:task_sheet_import"), {"action": "confirm", "token": token, "plan_year": 2022})
+    assert expired.status_code == 302 and expired["Location"] == reverse("intake:task_sheet_import")
+
+
+def test_the_page_refuses_a_file_that_is_not_a_workbook(client, supervisor_user):
+    client.force_login(supervisor_user)
+    fake = io.BytesIO(b"MZ\x90\x00 not a workbook")
+    fake.name = "tasks.xlsx"
+    response = client.post(reverse("intake:task_sheet_import"), {"action": "upload", "plan_year": 2022, "file": fake})
+    assert response.status_code == 400 and "不是 Excel" in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_template_has_the_columns_an_example_and_instructions(client, supervisor_user):
+    client.force_login(supervisor_user)
+    response = client.get(reverse("intake:task_template"))
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert [c.value for c in workbook["任务分解表"][1]] == HEADER
+    assert workbook["任务分解表"]["C2"].value == "加强学习教育和宣传引导"
+    assert workbook["填写说明"]["A1"].value == "填写说明"
+
+
+def test_the_admin_imports_through_the_same_resource_and_reader(admin_client, offices):
+    plan = factories.PlanFactory(year=2022)
+    upload = ledger_file(GOOD_ROWS)
+    upload.name = "ledger.xlsx"
+    response = admin_client.post(
+        reverse("admin:tasks_task_import"), {"plan": plan.pk, "format": 0, "import_file": upload}
+    )
+    assert response.status_code == 200
+    confirm = response.context["confirm_form"]
+    assert not Task.objects.filter(plan=plan).exists(), "the admin previews first"
+    data = {name: confirm.initial[name] for name in ("import_file_name", "original_file_name", "format", "resource", "plan")}
+    done = admin_client.post(reverse("admin:tasks_task_process_import"), data)
+    assert done.status_code == 302
+    assert Task.objects.filter(plan=plan).count() == 3
+    exported = admin_client.post(reverse("admin:tasks_task_export"), {"format": 0, "resource": 0,
+                                                                      **{f"taskresource_{k}": "on" for k in
+                                                                         ["number", "section", "title"]}})
+    assert exported.status_code == 200 and "spreadsheetml" in exported["Content-Type"]
+
+
+def entity_bomb():
+    data = ledger_file(GOOD_ROWS).getvalue()
+    from .test_task_sheet import rewrite
+
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+            b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>')
+    return rewrite(data, "xl/worksheets/sheet1.xml",
+                   lambda xml: bomb + (xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml))
+
+
+def huge_dimension():
+    from .test_task_sheet import rewrite
+
+    data = ledger_file(GOOD_ROWS).getvalue()
+    return rewrite(data, "xl/worksheets/sheet1.xml",
+                   lambda xml: xml.replace(b'<dimension ref="A1:I5"/>', b'<dimension ref="A1:XFD1048576"/>'))
+
+
+@pytest.mark.parametrize("make_file", [
+    lambda: io.BytesIO(b"not a workbook at all"),
+    lambda: io.BytesIO(ledger_file(GOOD_ROWS).getvalue()[:900]),
+    entity_bomb,
+    huge_dimension,
+], ids=["not-a-workbook", "truncated", "xml-entity-bomb", "huge-dimension"])
+def test_hostile_and_broken_files_are_refused_and_change_nothing(offices, make_file):
+    from tasks.intake.task_sheet import TaskSheetError
+
+    before = snapshot()
+    with pytest.raises(TaskSheetError):
+        task_sheet_import(handle=make_file(), plan_year=2022, actor=None, dry_run=False)
+    assert snapshot() == before

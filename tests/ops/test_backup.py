@@ -1,0 +1,107 @@
+"""make backup, then a restore into an empty database and media folder finds everything."""
+
+import datetime
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import uuid
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from ops.backup import BackupError, backup_create, backup_verify, sha256_of
+from tasks import services
+from tasks.evidence import check_uploads
+from tasks.models import Evidence, ProgressReport, Task
+
+from .. import factories
+from ..files import pdf, png_bytes, upload
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def recorded_work(task, lead_head, supervisor_user):
+    month = datetime.date(task.plan.year, 3, 1)
+    report = services.report_save(task=task, department=task.lead_department, month=month, author=lead_head,
+                                  progress="三月进展。", percent=30, uploads=check_uploads([pdf(), upload("现场照片.png", png_bytes(), "image/png")]))
+    services.report_submit(report=report, actor=lead_head)
+    services.report_accept(report=report, actor=supervisor_user)
+    factories.assigned_task(lead=task.lead_department, number=2, plan=task.plan, section=task.section)
+    return report
+
+
+def restore_in_new_process(folder, database_url, media_root):
+    environment = {**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root), "DEBUG": "1"}
+    return subprocess.run([sys.executable, "manage.py", "restore", str(folder)], cwd=settings.BASE_DIR,
+                          env=environment, capture_output=True, text=True)
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """A new, empty database of the same kind as the test database, and a way to count its rows."""
+    if connection.vendor == "sqlite":
+        path = tmp_path / "restored.sqlite3"
+
+        def count(table):
+            with sqlite3.connect(path) as database:
+                return database.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+
+        yield f"sqlite:///{path}", count
+        return
+    import psycopg2
+
+    database = connection.settings_dict
+    name = f"restore_{uuid.uuid4().hex[:12]}"
+    admin = psycopg2.connect(host=database["HOST"], port=database["PORT"], user=database["USER"],
+                             password=database["PASSWORD"], dbname="postgres")
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+
+    def count(table):
+        with psycopg2.connect(host=database["HOST"], port=database["PORT"], user=database["USER"],
+                              password=database["PASSWORD"], dbname=name) as restored:
+            with restored.cursor() as cursor:
+                cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
+                return cursor.fetchone()[0]
+
+    yield f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{name}", count
+    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def test_a_backup_restores_into_an_empty_database_and_media_folder(recorded_work, tmp_path, empty_database):
+    folder = backup_create(tmp_path / "backups")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["row_counts"]["tasks"] == Task.objects.count() == 2
+    assert manifest["row_counts"]["reports"] == ProgressReport.objects.count() == 1
+    originals = {evidence.file.name: sha256_of(evidence.file.path) for evidence in Evidence.objects.all()}
+    assert len(originals) == 2 and all(f"media/{name}" in manifest["files"] for name in originals)
+
+    database_url, count = empty_database
+    media_root = tmp_path / "restored-media"
+    result = restore_in_new_process(folder, database_url, media_root)
+    assert result.returncode == 0, result.stderr
+    assert "checksums equal" in result.stdout
+    assert (count("tasks_task"), count("tasks_progressreport"), count("tasks_evidence")) == (2, 1, 2)
+    assert count("tasks_historicaltask") == Task.history.count()
+    for name, checksum in originals.items():
+        assert sha256_of(media_root / name) == checksum, name
+
+    again = restore_in_new_process(folder, database_url, tmp_path / "other-media")
+    assert again.returncode != 0 and "not empty" in again.stderr, "a database with data is never overwritten"
+
+
+def test_a_damaged_backup_is_refused_before_anything_is_restored(recorded_work, tmp_path, empty_database):
+    folder = backup_create(tmp_path / "backups")
+    damaged = next(path for path in (folder / "media").rglob("*") if path.is_file())
+    damaged.write_bytes(damaged.read_bytes()[:-1] + b"!")
+    with pytest.raises(BackupError, match="damaged"):
+        backup_verify(folder)
+    database_url, count = empty_database
+    result = restore_in_new_process(folder, database_url, tmp_path / "restored-media")
+    assert result.returncode != 0 and "damaged" in result.stderr
+    assert not (tmp_path / "restored-media").exists()
