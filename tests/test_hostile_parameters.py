@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from departments.models import Membership
 from reports.models import QuarterlySummary
-from tasks.models import Plan
+from tasks.models import Plan, Task
 
 from . import factories
 
@@ -40,11 +40,22 @@ def test_plan_text_save_with_duplicate_sections_or_bad_year(client, supervisor_u
     assert not Plan.objects.exists()
 
 
-def test_import_confirm_with_an_absurd_year(client, supervisor_user):
+@pytest.mark.parametrize("year", ["9" * 20, "0", "1999", "2101", "二〇二二", ""])
+def test_import_confirm_with_an_absurd_year(client, supervisor_user, year):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tasks.intake import services as intake_services
+
+    from .intake.test_sheet_import import GOOD_ROWS, ledger_file
+
+    # A real stored upload, so the request gets past the token check to the year.
+    token = intake_services.store_upload(SimpleUploadedFile("t.xlsx", ledger_file(GOOD_ROWS).getvalue()))
     client.force_login(supervisor_user)
     response = client.post(reverse("intake:task_sheet_import"), {
-        "action": "confirm", "token": "0" * 32, "plan_year": "9" * 20})
-    assert response.status_code == 302
+        "action": "confirm", "token": token, "plan_year": year})
+    assert response.status_code == 400
+    assert "计划年度须在2000至2100之间" in response.content.decode()
+    assert not Plan.objects.exists() and not Task.objects.exists()
 
 
 def test_office_heads_do_not_get_the_bureau_wide_summaries(client, task, supervisor_user):

@@ -143,8 +143,18 @@ def test_command_runs_it_synchronously(plan):
 
 
 def test_beat_schedules_exist_and_are_editable():
+    import importlib
+
+    from django.apps import apps
     from django_celery_beat.models import PeriodicTask
 
+    # Run the data migration's own code on an empty table (a transactional test elsewhere may
+    # have flushed the rows it made when the test database was built), twice: nothing doubles.
+    migration = importlib.import_module("reports.migrations.0002_beat_schedules")
+    PeriodicTask.objects.all().delete()
+    migration.create_schedules(apps, None)
+    migration.create_schedules(apps, None)
+    assert PeriodicTask.objects.count() == len(migration.SCHEDULES)
     tasks = {task.task: task for task in PeriodicTask.objects.all()}
     quarterly = tasks["reports.jobs.generate_due_quarterly_summaries"].crontab
     assert (quarterly.minute, quarterly.hour, quarterly.day_of_month, quarterly.month_of_year) == ("0", "2", "1", "1,4,7,10")

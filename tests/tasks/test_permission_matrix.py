@@ -1,12 +1,15 @@
 """Every role × every action of the staff workflow × own and other task: the designed answer.
 
-Each cell builds a fresh world, acts once, and checks both the HTTP answer and that a refused
-action changed nothing (and an allowed one did).
+The world is built once for the module inside a transaction; each cell runs in a savepoint that
+is rolled back, acts once, and checks both the HTTP answer and that a refused action changed
+nothing (and an allowed one did).
 """
 
 import datetime
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 
 from departments.models import Membership
@@ -91,6 +94,30 @@ class World:
         return "none"
 
 
+@pytest.fixture(scope="module")
+def module_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, module_media):
+    # The module's evidence files are stored once, with the world: every test reads them there.
+    settings.MEDIA_ROOT = module_media
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, module_media):
+    """One world for the module; each test's own changes are rolled back to its savepoint."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=module_media):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield World()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 def task_path(task, name, **extra):
     return reverse(f"tasks:{name}", kwargs={"year": task.plan.year, "number": task.number, **extra})
 
@@ -172,8 +199,7 @@ CELLS = [(action, role, task_key) for action in ACTIONS for role in ROLES for ta
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("action, role, task_key", CELLS, ids=["-".join(cell) for cell in CELLS])
-def test_permission_matrix(client, action, role, task_key):
-    world = World()
+def test_permission_matrix(client, world, action, role, task_key):
     method, url, data, expectations, snapshot = ACTIONS[action]
     if role != "anonymous":
         client.force_login(world.users[role])
@@ -199,8 +225,7 @@ def test_permission_matrix(client, action, role, task_key):
 
 
 @pytest.mark.django_db
-def test_a_refused_submit_keeps_the_draft_and_says_who_may_submit(client):
-    world = World()
+def test_a_refused_submit_keeps_the_draft_and_says_who_may_submit(client, world):
     client.force_login(world.users["lead_staff"])
     response = client.post(task_path(world.tasks["own"], "report_edit"), report_data(submit="1"))
     assert response.status_code == 400
@@ -208,33 +233,65 @@ def test_a_refused_submit_keeps_the_draft_and_says_who_may_submit(client):
 
 
 @pytest.mark.django_db
-def test_staff_may_submit_when_the_bureau_allows_it(client, settings):
+def test_staff_may_submit_when_the_bureau_allows_it(client, settings, world):
     settings.STAFF_MAY_SUBMIT_REPORTS = True
-    world = World()
     client.force_login(world.users["lead_staff"])
     assert client.post(task_path(world.tasks["own"], "report_edit"), report_data(submit="1")).status_code == 302
     assert ProgressReport.objects.get(task=world.tasks["own"], month="2021-06-01").state == "submitted"
 
 
 @pytest.mark.django_db
-def test_object_checks_agree_with_their_queryset_twins():
+def test_object_checks_agree_with_their_bulk_rules_and_querysets(world):
+    """Each one-object check is its bulk rule applied to the object, and both agree with the
+    queryset, in the cases where copies of the rules used to disagree: a superuser, an inactive
+    account, a member of an inactive department, a completed task."""
+    from django.contrib.auth import get_user_model
+
+    from departments.services import department_update
     from tasks import permissions
 
-    world = World()
+    section = world.tasks["own"].section
+    closed = factories.assigned_task(lead=world.lead, cooperating=[world.coop], section=section, number=3)
+    services.task_complete(task=closed, completed_on=datetime.date(2021, 6, 30), actor=None)
+    disbanded = factories.department("已撤销科室")
+    factories.assigned_task(lead=disbanded, section=section, number=4)
+    extra = {
+        "superuser": factories.UserFactory(is_superuser=True, is_staff=True),
+        "inactive lead staff": factories.member(world.lead, is_active=False),
+        "inactive department head": factories.member(disbanded, role=Membership.Role.HEAD),
+    }
+    department_update(department=disbanded, is_active=False)
     tasks = list(Task.objects.all())
-    for user in world.users.values():
+    for name, user in [*world.users.items(), *extra.items()]:
+        user = get_user_model().objects.get(pk=user.pk)  # no cached roles or memberships
         reportable = set(permissions.tasks_reportable_by(user))
-        assert reportable == {t for t in tasks if permissions.can_report_on_task(user, t)}, user
+        by_task = permissions.reporting_memberships_by_task(user, tasks)
+        assert reportable == {t for t in tasks if permissions.can_report_on_task(user, t)}, name
+        assert reportable == {t for t in tasks if by_task[t.pk]}, name
         changeable = set(permissions.tasks_changeable_by(user))
-        assert changeable == {t for t in tasks if permissions.can_change_task(user, t)}, user
+        assert changeable == {t for t in tasks if permissions.can_change_task(user, t)}, name
+        assert changeable == {t for t in tasks if t.pk in permissions.changeable_task_ids(user, tasks)}, name
+        assigned = set(permissions.tasks_assigned_to(user))
+        assert assigned == {t for t in tasks if t.pk in permissions.assigned_task_ids(user, tasks)}, name
         reviewable = set(permissions.reports_reviewable_by(user))
         expected = set(ProgressReport.objects.filter(state="submitted")) if permissions.can_review_reports(user) else set()
-        assert reviewable == expected
+        assert reviewable == expected, name
+
+        # The one policy, case by case.
+        assert closed not in reportable and closed not in changeable, f"{name}: a completed task is closed"
+        if name == "superuser":
+            assert not reportable, "a superuser reports for no office"
+            assert changeable == {t for t in tasks if t.state != Task.State.COMPLETED}
+            assert reviewable == expected != set()
+        if name.startswith("inactive"):
+            assert not (reportable or changeable or assigned or reviewable), name
+    lead_staff = world.users["lead_staff"]
+    assert closed in set(permissions.tasks_assigned_to(lead_staff)), "a closed task stays on my list"
+    assert permissions.can_see_evidence(lead_staff, closed)
 
 
 @pytest.mark.django_db
-def test_pages_offer_only_the_buttons_the_user_may_use(client):
-    world = World()
+def test_pages_offer_only_the_buttons_the_user_may_use(client, world):
     url = task_path(world.tasks["own"], "task_detail")
     offered = {}
     for role in ("lead_staff", "coop_staff", "unrelated_staff", "supervisor", "leader"):
