@@ -11,6 +11,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -88,6 +89,7 @@ class Walk(World):
         super().__init__()
         self.users["administrator"] = factories.UserFactory(username="administrator", is_staff=True, is_superuser=True)
         role_grant(users=[self.users["administrator"]], role_name=roles.ADMINISTRATOR)
+        self.sessions = {}
         report_services.summary_generate(plan=self.tasks["own"].plan, quarter=1, today=datetime.date(2021, 4, 2))
         self.summary = QuarterlySummary.objects.get()
 
@@ -135,7 +137,12 @@ POST_ONLY = {
 def answer(world, role, url, method="get"):
     client = Client()
     if role != "anonymous":
-        client.force_login(world.users[role])
+        # One login per role for the whole walk: each request's changes, a logout's included,
+        # are rolled back, so the session stays valid for the next request.
+        if role not in world.sessions:
+            client.force_login(world.users[role])
+            world.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
     with transaction.atomic():
         response = getattr(client, method)(url)
         transaction.set_rollback(True)
