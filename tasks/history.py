@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .formats import chinese_month
 from .models import Instruction, InstructionReply, Milestone, ProgressReport, Task, TaskRequest
 
 HIDDEN_FIELDS = {"id", "version", "task", "plan", "section", "content", "instruction"}
@@ -141,7 +142,7 @@ def task_history(task):
     entries += _entries_for(
         list(ProgressReport.history.filter(task_id=task.pk).select_related("history_user")),
         ProgressReport,
-        lambda r: _("Report for %(month)s") % {"month": f"{r.month.year}年{r.month.month}月"},
+        lambda r: _("Report for %(month)s") % {"month": chinese_month(r.month)},
     )
     entries += _entries_for(
         list(TaskRequest.history.filter(task_id=task.pk).select_related("history_user")),

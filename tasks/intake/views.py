@@ -5,8 +5,8 @@ import re
 import tempfile
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -29,16 +29,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
-class TaskSheetImportView(LoginRequiredMixin, TemplateView):
+class ImporterRequiredMixin(UserPassesTestMixin):
+    """Anonymous visitors go to the login page; people who may not import plans get 403."""
+
+    def test_func(self):
+        return permissions.can_import_plans(self.request.user)
+
+
+class TaskSheetImportView(ImporterRequiredMixin, TemplateView):
     """Upload an Excel task list, see exactly what will change, then confirm (supervision office)."""
 
     template_name = "intake/sheet_import.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            if not permissions.can_import_plans(request.user):
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         plan = selectors.current_plan_for(self.request.user)
@@ -110,16 +111,10 @@ class PlanTaskExportView(LoginRequiredMixin, View):
         return FileResponse(handle, as_attachment=True, filename=f"{plan.title}任务分解表.xlsx", content_type=XLSX)
 
 
-class PlanTextImportView(LoginRequiredMixin, TemplateView):
+class PlanTextImportView(ImporterRequiredMixin, TemplateView):
     """A plan from its published text: parse, edit the preview, then save (supervision office)."""
 
     template_name = "intake/plan_text_import.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            if not permissions.can_import_plans(request.user):
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", PlanTextForm(initial={"year": timezone.localdate().year + 1,

@@ -1,12 +1,15 @@
 import pytest
+from django.contrib.auth import get_user_model
 
 from departments.models import Membership
-from departments.roles import Capability, holds, users_holding
+from departments.roles import ROLES, Capability, capabilities_of, holds, users_holding
 from departments.services import (
     department_create,
     department_update,
+    ensure_bureau_role_groups,
     membership_remove,
     membership_set,
+    role_grant,
 )
 
 from ..factories import UserFactory, leader, supervisor
@@ -48,3 +51,16 @@ def test_superusers_act_as_the_supervision_office_and_inactive_accounts_hold_not
     everyone = [admin, retired, leader(), supervisor(), UserFactory()]
     for capability in (Capability.REVIEW_REPORTS, Capability.WRITE_INSTRUCTIONS):
         assert set(users_holding(capability)) == {user for user in everyone if holds(user, capability)}
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[role.demo_username for role in ROLES])
+def test_each_role_of_the_registry_is_a_group_granting_its_capabilities(role):
+    assert role.name in {group.name for group in ensure_bureau_role_groups()}
+    user = UserFactory()
+    role_grant(users=[user], role_name=role.name)
+    fresh = get_user_model().objects.get(pk=user.pk)
+    assert capabilities_of(fresh) == role.capabilities
+    for capability in role.capabilities:
+        assert fresh in users_holding(capability)
+    with pytest.raises(ValueError):
+        role_grant(users=[user], role_name="不存在的角色")

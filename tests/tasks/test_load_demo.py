@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from departments import roles
 from departments.models import Department, Membership
 from tasks.models import Milestone, ProgressReport, Task
 
@@ -31,4 +32,7 @@ def test_demo_loads_the_plan_and_twice_duplicates_nothing(capsys):
     assert Milestone.objects.filter(done_on=None, due_date__lt="2021-10-01").exists(), "some tasks run late"
     assert first["departments"] >= 13
     output = capsys.readouterr().out
-    assert "supervisor" in output and "leader" in output and "jcjy_staff" in output
+    assert "jcjy_staff" in output
+    for role in roles.ROLES:  # one demo login per role of the registry, printed and in its group
+        assert get_user_model().objects.get(username=role.demo_username).groups.filter(name=role.name).exists()
+        assert role.demo_username in output
