@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from departments import roles
 from departments.models import Membership
@@ -289,7 +289,8 @@ class Command(BaseCommand):
         write("")
         write("演示账号（仅用于演示数据，密码均为 %s）/ Demo logins, demo data only:" % DEMO_PASSWORD)
         for role in roles.ROLES:
-            write(f"  {role.demo_username:<12} {role.name} / {role.label}")
+            with translation.override("en"):
+                write(f"  {role.demo_username:<12} {role.name} / {role.label}")
         write(f"  {'、'.join(list(LEADER_ACCOUNTS.values())[1:])}  {roles.LEADER}")
         for name, code in DEPARTMENT_CODES.items():
             write(f"  {code + '_head':<12} {code + '_staff':<13} {name}")
