@@ -50,6 +50,23 @@ class Department(models.Model):
         return self.short_name or self.name
 
 
+class DepartmentAlias(models.Model):
+    """Another name documents use for a department (基教科 for 基础教育科), matched on import."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    name = models.CharField(_("alias"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("department alias")
+        verbose_name_plural = _("department aliases")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Membership(models.Model):
     """A user's place in a department: staff draft and report, heads also submit."""
 

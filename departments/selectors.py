@@ -22,16 +22,17 @@ def working_memberships(user):
     return user._working_memberships
 
 
-def department_members(department, *, role=None):
-    """The active people of a department (of one role, e.g. heads), for notices and reminders."""
-    if department is None:
+def department_members(*departments, role=None):
+    """The active people of the departments (of one role, e.g. heads), for notices and reminders."""
+    departments = [department for department in departments if department is not None]
+    if not departments:
         return []
     # One filter() call, so that department and role are asked of the same membership.
-    conditions = {"memberships__department": department}
+    conditions = {"memberships__department__in": departments}
     if role is not None:
         conditions["memberships__role"] = role
     return list(get_user_model().objects.filter(is_active=True, **conditions).order_by("username").distinct())
 
 
-def department_heads(department):
-    return department_members(department, role=Membership.Role.HEAD)
+def department_heads(*departments):
+    return department_members(*departments, role=Membership.Role.HEAD)

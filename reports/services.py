@@ -168,19 +168,23 @@ def reminders_send(*, today):
     soon = today + datetime.timedelta(days=settings.REMINDER_DUE_DAYS)
     for milestone in Milestone.objects.filter(
         task__in=open_tasks, done_on=None, due_date__lte=soon
-    ).select_related("task__plan", "task__lead_department", "task__responsible_leader"):
+    ).select_related("task__plan", "task__lead_department", "task__responsible_leader").prefetch_related(
+        "task__co_lead_departments"
+    ):
         task = milestone.task
         days = (milestone.due_date - today).days
         if is_milestone_due_within(milestone, today, settings.REMINDER_DUE_DAYS):
             message = _("Milestone ‘%(title)s’ of “%(task)s” is due in %(days)d days.") % {
                 "title": milestone.title, "task": task.title, "days": days}
             outgoing += [(user, "milestone_due", f"m{milestone.pk}", message, task)
-                         for user in department_members(task.lead_department)]
+                         for user in department_members(*task.lead_departments)]
         elif is_milestone_overdue(milestone, today):
             message = _("Milestone ‘%(title)s’ of “%(task)s” is %(days)d days overdue.") % {
                 "title": milestone.title, "task": task.title, "days": -days}
             outgoing += _overdue_recipients(task, -days, supervisors, "milestone_overdue", f"m{milestone.pk}", message)
-    for task in open_tasks.filter(deadline__lt=today).select_related("plan", "lead_department", "responsible_leader"):
+    for task in open_tasks.filter(deadline__lt=today).select_related(
+        "plan", "lead_department", "responsible_leader"
+    ).prefetch_related("co_lead_departments"):
         if not is_task_overdue(task, today):
             continue
         days = (today - task.deadline).days
@@ -190,13 +194,13 @@ def reminders_send(*, today):
     month = today.replace(day=1)
     if today > reporting_deadline(month).date():
         candidates = list(open_tasks.filter(plan__year=today.year, lead_department__isnull=False)
-                          .select_related("plan", "lead_department"))
+                          .select_related("plan", "lead_department").prefetch_related("co_lead_departments"))
         inputs = load_status_inputs(candidates, on=today)
         for task in candidates:
             if is_report_missing(task, month, inputs.lead_reports[task.pk], on=today):
                 message = _("This month's report on “%(task)s” has not been submitted.") % {"task": task.title}
                 outgoing += [(user, "report_missing", f"t{task.pk}-{month:%Y%m}", message, task)
-                             for user in department_members(task.lead_department)]
+                             for user in department_members(*task.lead_departments)]
 
     sent = 0
     mails = []
@@ -212,7 +216,7 @@ def reminders_send(*, today):
 
 
 def _overdue_recipients(task, days_overdue, supervisors, kind, key, message):
-    recipients = department_members(task.lead_department) + ([task.responsible_leader] if task.responsible_leader else [])
+    recipients = department_members(*task.lead_departments) + ([task.responsible_leader] if task.responsible_leader else [])
     if days_overdue > settings.REMINDER_ESCALATION_DAYS:
         recipients += supervisors
     return [(user, kind, key, message, task) for user in recipients]

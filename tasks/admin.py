@@ -79,9 +79,9 @@ class TaskAdmin(TaskImportExportMixin, SimpleHistoryAdmin):
     list_filter = ["plan", "state", "section", "lead_department"]
     search_fields = ["title", "content", "responsible_person"]
     list_select_related = ["section", "lead_department"]
-    autocomplete_fields = ["lead_department", "cooperating_departments", "responsible_leader"]
+    autocomplete_fields = ["lead_department", "co_lead_departments", "cooperating_departments", "responsible_leader"]
     readonly_fields = ["version"]
-    DEPARTMENT_FIELDS = ("lead_department", "cooperating_departments")
+    DEPARTMENT_FIELDS = ("lead_department", "co_lead_departments", "cooperating_departments")
 
     def save_model(self, request, obj, form, change):
         # The departments are saved in save_related, where the service also moves the grants.
@@ -95,9 +95,12 @@ class TaskAdmin(TaskImportExportMixin, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         task = Task.objects.get(pk=form.instance.pk)
         lead = form.cleaned_data.get("lead_department")
+        co_leads = list(form.cleaned_data.get("co_lead_departments") or [])
         cooperating = list(form.cleaned_data.get("cooperating_departments") or [])
-        if task.lead_department != lead or set(task.cooperating_departments.all()) != set(cooperating):
-            services.task_assign_departments(task=task, lead=lead, cooperating=cooperating, actor=request.user)
+        if (task.lead_department != lead or set(task.co_lead_departments.all()) != set(co_leads)
+                or set(task.cooperating_departments.all()) != set(cooperating)):
+            services.task_assign_departments(task=task, lead=lead, co_leads=co_leads, cooperating=cooperating,
+                                             actor=request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False  # a task's reports and evidence go with it: tasks are closed, not deleted

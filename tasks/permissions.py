@@ -34,7 +34,7 @@ def sync_task_grants(task):
 def sync_grants_for_tasks(task_ids):
     """The same for many tasks at once, in a fixed number of statements per 5,000 tasks.
 
-    Lead offices get change_task and report_task, cooperating offices report_task. The two
+    Lead offices (and joint leads) get change_task and report_task, cooperating offices report_task. The two
     permissions are removed from the tasks and granted again from the tasks' current departments
     by INSERT … SELECT into guardian's direct-FK table, so an import of thousands of tasks does
     not build a Python object per grant. UNION drops the duplicate when an office is both lead
@@ -53,6 +53,7 @@ def sync_grants_for_tasks(task_ids):
     )
     change, report = codenames[CHANGE], codenames[REPORT]
     link = Task.cooperating_departments.through
+    co_lead = Task.co_lead_departments.through
     department_group = column(Department, "group")
     for chunk in chunks(task_ids):
         TaskGroupObjectPermission.objects.filter(content_object_id__in=chunk, permission_id__in=[change, report]).delete()
@@ -66,11 +67,16 @@ def sync_grants_for_tasks(task_ids):
             f"JOIN {table(Department)} d ON d.{column(Department, 'id')} = l.{column(link, 'department')} "
             f"WHERE l.{column(link, 'task')} IN ({placeholders(chunk)})"
         )
+        joint = (
+            f"SELECT l.{column(co_lead, 'task')}, d.{department_group}, %s FROM {table(co_lead)} l "
+            f"JOIN {table(Department)} d ON d.{column(Department, 'id')} = l.{column(co_lead, 'department')} "
+            f"WHERE l.{column(co_lead, 'task')} IN ({placeholders(chunk)})"
+        )
         insert_select(
             TaskGroupObjectPermission,
             ["content_object", "group", "permission"],
-            f"{lead} UNION {lead} UNION {cooperating}",
-            [change, *chunk, report, *chunk, report, *chunk],
+            f"{lead} UNION {lead} UNION {joint} UNION {joint} UNION {cooperating}",
+            [change, *chunk, report, *chunk, change, *chunk, report, *chunk, report, *chunk],
         )
 
 

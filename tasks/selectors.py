@@ -51,7 +51,7 @@ def tasks_visible_to(user):
 
 def plan_sections_with_tasks(plan):
     """The plan's sections, each with its tasks and their lead departments, in three queries."""
-    tasks = Task.objects.select_related("lead_department").order_by("number")
+    tasks = Task.objects.select_related("lead_department").prefetch_related("co_lead_departments").order_by("number")
     return plan.sections.prefetch_related(Prefetch("tasks", queryset=tasks)).order_by("number")
 
 
@@ -61,6 +61,7 @@ def task_for_viewer(user, *, year, number):
         tasks_visible_to(user)
         .select_related("plan", "section", "lead_department", "responsible_leader")
         .prefetch_related(
+            "co_lead_departments",
             "cooperating_departments",
             Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
             Prefetch(
@@ -93,6 +94,7 @@ def my_task_rows(user, *, plan, month, on, section=None, role=None, report_state
         .filter(plan=plan)
         .select_related("section", "lead_department")
         .prefetch_related(
+            "co_lead_departments",
             "cooperating_departments",
             Prefetch(
                 "milestones",
@@ -115,8 +117,9 @@ def my_task_rows(user, *, plan, month, on, section=None, role=None, report_state
     reporting = permissions.reporting_memberships_by_task(user, tasks)
     rows = []
     for task in tasks:
-        is_lead = task.lead_department_id in my_departments
-        department_id = task.lead_department_id if is_lead else next(
+        my_leads = [d.pk for d in task.lead_departments if d.pk in my_departments]
+        is_lead = bool(my_leads)
+        department_id = my_leads[0] if is_lead else next(
             (d.pk for d in task.cooperating_departments.all() if d.pk in my_departments), None
         )
         report = reports.get((task.pk, department_id))

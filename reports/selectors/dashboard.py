@@ -190,18 +190,17 @@ def plan_tasks(plan, *, departments=None, section_number=None):
     tasks = Task.objects.filter(plan=plan)
     if departments:
         tasks = tasks.filter(
-            Q(lead_department__in=departments) | Q(cooperating_departments__in=departments)
+            Q(lead_department__in=departments) | Q(co_lead_departments__in=departments)
+            | Q(cooperating_departments__in=departments)
         ).distinct()
     if section_number is not None:
         tasks = tasks.filter(section__number=section_number)
     return tasks
 
 
-def _load_tasks(scope, *order, with_cooperating=False):
+def _load_tasks(scope, *order):
     tasks = Task.objects.filter(pk__in=scope.values("pk")).select_related("section", "lead_department")
-    if with_cooperating:
-        tasks = tasks.prefetch_related("cooperating_departments")
-    return list(tasks.order_by(*order))
+    return list(tasks.prefetch_related("co_lead_departments").order_by(*order))
 
 
 def build_dashboard(*, plan, on, departments=None, section_number=None):

@@ -36,6 +36,17 @@ class LedgerRow:
 LEDGER_CHUNK = 1000
 
 
+def _department_names(relation, task_ids):
+    names = defaultdict(list)
+    for task_id, name in (
+        relation.through.objects.filter(task_id__in=task_ids)
+        .order_by("department__order", "department__name")
+        .values_list("task_id", "department__name")
+    ):
+        names[task_id].append(name)
+    return names
+
+
 def monthly_ledger(*, plan, month, on, section_number=None, departments=None):
     """The ledger's rows in section and task order, produced LEDGER_CHUNK tasks at a time.
 
@@ -59,13 +70,8 @@ def monthly_ledger(*, plan, month, on, section_number=None, departments=None):
         after = Q(section__number__gt=last.section__number) | Q(section__number=last.section__number,
                                                                  number__gt=last.number)
         chunk = [task.pk for task in tasks]
-        cooperating = defaultdict(list)
-        for task_id, name in (
-            Task.cooperating_departments.through.objects.filter(task_id__in=chunk)
-            .order_by("department__order", "department__name")
-            .values_list("task_id", "department__name")
-        ):
-            cooperating[task_id].append(name)
+        cooperating, co_leads = _department_names(Task.cooperating_departments, chunk), _department_names(
+            Task.co_lead_departments, chunk)
         statuses = statuses_for(tasks, on=on)
         reports = {
             report.task_id: report
@@ -87,7 +93,8 @@ def monthly_ledger(*, plan, month, on, section_number=None, departments=None):
                 section_heading=f"{to_chinese(task.section__number)}、{task.section__title}",
                 number=task.label or str(task.number),
                 title=task.title,
-                lead_department=task.lead_department__name or "",
+                lead_department="、".join([task.lead_department__name, *co_leads[task.pk]] if task.lead_department__name
+                                          else co_leads[task.pk]),
                 cooperating_departments="、".join(cooperating[task.pk]),
                 responsible_person=task.responsible_person,
                 deadline_text=task.deadline_text,

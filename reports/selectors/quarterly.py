@@ -84,7 +84,7 @@ def quarterly_figures(*, plan, quarter, today):
         return {
             "number": line.task.display_number,
             "title": line.task.title,
-            "lead_department": line.task.lead_department.name if line.task.lead_department else "",
+            "lead_department": line.task.lead_names,
             "status": str(line.status.label),
             "light": line.status.light,
             "reason": line.status.reason,

@@ -58,12 +58,23 @@ class Task(models.Model):
         blank=True,
         related_name="led_tasks",
     )
+    # 共同牵头: further lead units with the lead's rights; the first-listed lead is lead_department,
+    # whose report counts as the task's monthly report.
+    co_lead_departments = models.ManyToManyField(
+        Department,
+        verbose_name=_("joint lead departments"),
+        blank=True,
+        related_name="co_led_tasks",
+    )
     cooperating_departments = models.ManyToManyField(
         Department,
         verbose_name=_("cooperating departments"),
         blank=True,
         related_name="cooperating_tasks",
     )
+    # Owners kept as the document wrote them: collective ones (各县（市、区）) and names that
+    # match no unit of the portal.
+    owner_text = models.CharField(_("other owners as written"), max_length=300, blank=True)
     responsible_leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("responsible leader"),
@@ -87,7 +98,7 @@ class Task(models.Model):
     # Incremented by every service write; a stale form carries the old number and is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
 
-    history = HistoricalRecords(m2m_fields=[cooperating_departments])
+    history = HistoricalRecords(m2m_fields=[co_lead_departments, cooperating_departments])
     objects = TaskManager()
 
     class Meta:
@@ -122,6 +133,20 @@ class Task(models.Model):
     @property
     def display_number(self):
         return self.label or str(self.number)
+
+    @property
+    def lead_departments(self):
+        """The lead first, then the joint leads (prefetch co_lead_departments when listing)."""
+        leads = [self.lead_department] if self.lead_department_id else []
+        return leads + [d for d in self.co_lead_departments.all() if d.pk != self.lead_department_id]
+
+    @property
+    def lead_names(self):
+        return "、".join(d.name for d in self.lead_departments)
+
+    @property
+    def lead_display_names(self):
+        return "、".join(d.display_name for d in self.lead_departments)
 
 
 class TaskUserObjectPermission(UserObjectPermissionBase):

@@ -20,7 +20,7 @@ def instruction_write(*, task, text, actor, reply_by=None):
     instruction = Instruction(task=task, author=actor, text=text.strip(), reply_by=reply_by)
     model_save(instruction, actor=actor)
     notify(
-        recipients=department_members(task.lead_department),
+        recipients=department_members(*task.lead_departments),
         message=_("%(leader)s wrote an instruction on “%(task)s”: %(text)s")
         % {"leader": actor.get_full_name() or actor.username, "task": task.title, "text": instruction.text},
         task=task,

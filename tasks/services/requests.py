@@ -72,7 +72,7 @@ def task_request_decide(*, request, approve, note, actor):
         })
     verdict = _("approved") if approve else _("rejected")
     notify(
-        recipients=[request.requested_by, *department_heads(task.lead_department)],
+        recipients=[request.requested_by, *department_heads(*task.lead_departments)],
         message=_("Your %(kind)s request for “%(task)s” was %(verdict)s.")
         % {"kind": request.get_kind_display(), "task": task.title, "verdict": verdict}
         + (f" {request.decision_note}" if request.decision_note else ""),

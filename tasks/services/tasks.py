@@ -48,33 +48,49 @@ def section_update(*, section, data):
 
 
 @transaction.atomic
-def task_create(*, plan, section, number, title, actor, content="", label="", lead=None, cooperating=(), **fields):
+def task_create(*, plan, section, number, title, actor, content="", label="", lead=None, cooperating=(),
+                co_leads=(), **fields):
     """A new task; its departments (and so its object permissions) are set by task_assign_departments."""
     task = model_save(
         Task(plan=plan, section=section, number=number, label=label, title=title.strip(), content=content, **fields),
         actor=actor,
     )
-    if lead is not None or cooperating:
-        task_assign_departments(task=task, lead=lead, cooperating=cooperating, actor=actor)
+    if lead is not None or cooperating or co_leads:
+        task_assign_departments(task=task, lead=lead, cooperating=cooperating, co_leads=co_leads, actor=actor)
     return task
 
 
 @transaction.atomic
 def task_update(*, task, data, actor, expected_version=None):
     """Plain fields of a task (not its departments: see task_assign_departments)."""
-    if {"lead_department", "cooperating_departments"} & set(data):
+    if {"lead_department", "co_lead_departments", "cooperating_departments"} & set(data):
         raise ValueError("departments are assigned with task_assign_departments, which moves the permissions")
     return model_update(instance=task, data=data, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
-def task_assign_departments(*, task, lead, cooperating, actor):
-    """Set the lead and cooperating departments and move object permissions with them."""
-    cooperating = [department for department in cooperating if department != lead]
-    model_update(instance=task, data={"lead_department": lead}, actor=actor)
+def task_assign_departments(*, task, lead, cooperating, actor, co_leads=(), owner_text=None):
+    """Set the lead, joint lead and cooperating departments and move object permissions with
+    them. A department is listed once: as lead, else joint lead, else cooperating."""
+    co_leads = _distinct([d for d in co_leads if d != lead])
+    cooperating = _distinct([d for d in cooperating if d != lead and d not in co_leads])
+    data = {"lead_department": lead}
+    if owner_text is not None:
+        data["owner_text"] = owner_text.strip()[:300]
+    model_update(instance=task, data=data, actor=actor)
+    task.co_lead_departments.set(co_leads)
     task.cooperating_departments.set(cooperating)
     permissions.sync_task_grants(task)
     return task
+
+
+def _distinct(departments):
+    seen, unique = set(), []
+    for department in departments:
+        if department.pk not in seen:
+            seen.add(department.pk)
+            unique.append(department)
+    return unique
 
 
 @transaction.atomic

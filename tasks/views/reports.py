@@ -69,7 +69,7 @@ class ReportEditView(TaskViewMixin, TemplateView):
                 initial["percent"] = self.task.percent_complete
             form = ReportForm(initial=initial, plan_year=self.task.plan.year)
         department = self.membership.department
-        is_lead = department.pk == self.task.lead_department_id
+        is_lead = department in self.task.lead_departments
         cooperating_reports = []
         if is_lead:
             cooperating_reports = (
