@@ -35,8 +35,11 @@ def test_plan_text_save_with_duplicate_sections_or_bad_year(client, supervisor_u
     client.force_login(supervisor_user)
     base = {"action": "save", "title": "计划", "section-0-number": 1, "section-0-title": "甲",
             "section-1-number": 1, "section-1-title": "乙"}
-    assert client.post(reverse("intake:plan_text_import"), {**base, "year": 2033}).status_code == 302
-    assert client.post(reverse("intake:plan_text_import"), {**base, "year": 0, "section-1-number": 2}).status_code == 302
+    duplicate = client.post(reverse("intake:plan_text_import"), {**base, "year": 2033})
+    assert duplicate.status_code == 400 and "板块序号" in duplicate.content.decode()
+    bad_year = client.post(reverse("intake:plan_text_import"), {**base, "year": 0, "section-1-number": 2})
+    assert bad_year.status_code == 400 and "计划年度须在2000至2100之间" in bad_year.content.decode()
+    assert 'value="乙"' in bad_year.content.decode(), "the preview comes back with what was typed"
     assert not Plan.objects.exists()
 
 

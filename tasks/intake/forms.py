@@ -1,13 +1,12 @@
 """Forms of the intake pages: an Excel task list, or a plan's published text."""
 
-import io
-import zipfile
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tasks.formats import PLAN_YEARS
+
+from .word import docx_text
 
 
 class TaskSheetUploadForm(forms.Form):
@@ -24,10 +23,11 @@ class TaskSheetUploadForm(forms.Form):
 
 class PlanTextForm(forms.Form):
     year = forms.IntegerField(label=_("Plan year"), min_value=PLAN_YEARS[0], max_value=PLAN_YEARS[1])
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False,
+                            help_text=_("Left empty, the document's own title is used."))
     issuing_body = forms.CharField(label=_("Issuing body"), max_length=100, required=False)
     text = forms.CharField(label=_("Text of the plan"), required=False, widget=forms.Textarea(attrs={"rows": 12}))
-    file = forms.FileField(label=_("Or a .txt / .docx file"), required=False)
+    file = forms.FileField(label=_("Or the published document as .docx or .txt"), required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -42,17 +42,11 @@ class PlanTextForm(forms.Form):
 
 
 def plan_text_from_upload(upload):
-    """Plain text from a .txt (UTF-8 or GB18030) or .docx upload."""
+    """Plain text from a .txt (UTF-8 or GB18030) or .docx upload (paragraphs and tables in order)."""
     name = (upload.name or "").lower()
     data = upload.read()
     if name.endswith(".docx"):
-        from docx import Document
-
-        try:
-            document = Document(io.BytesIO(data))
-        except (zipfile.BadZipFile, KeyError, ValueError):
-            raise ValidationError(_("The .docx file cannot be read."))
-        return "\n".join(paragraph.text for paragraph in document.paragraphs)
+        return docx_text(data)
     if name.endswith(".txt"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:

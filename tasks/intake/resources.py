@@ -11,14 +11,14 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
-from departments.models import Department
 from tasks import services
 from tasks.models import Section, Task
 from tasks.sheets import Column
 
 from .deadlines import DeadlineError, parse_deadline
-from .plan_text import split_departments
-from .task_sheet import parse_section
+from .matching import KEEP_AS_TEXT, UnitDirectory, resolve_owners
+from .task_sheet import parse_number, parse_section
+from .units import split_units
 
 
 def _cell(header):
@@ -45,18 +45,27 @@ class ImportLookups:
     created as the rows arrive and remembered.
     """
 
-    def __init__(self, plan, dataset):
+    def __init__(self, plan, dataset, *, unit_choices=None, default_choice=KEEP_AS_TEXT):
         self.plan = plan
         names, leader_names = set(), set()
         for row in dataset.dict:
-            names.update(split_departments(str(row.get(COLUMNS["lead_department"]) or "")))
-            names.update(split_departments(str(row.get(COLUMNS["cooperating_departments"]) or "")))
+            names.update(split_units(str(row.get(COLUMNS["lead_department"]) or "")))
+            names.update(split_units(str(row.get(COLUMNS["cooperating_departments"]) or "")))
             leader_names.add(str(row.get(COLUMNS["responsible_leader"]) or "").strip())
-        self.departments = {d.name: d for d in Department.objects.filter(name__in=names)}
+        self.units = UnitDirectory(names)
+        self.unit_choices, self.default_choice = unit_choices or {}, default_choice
         self.leaders = {}
         for user in get_user_model().objects.filter(first_name__in=leader_names - {""}, is_active=True):
             self.leaders.setdefault(user.first_name, []).append(user)
         self.sections = {section.number: section for section in Section.objects.filter(plan=plan)}
+
+    def owners(self, lead_cell, cooperating_cell):
+        """Departments for a row's owner cells: several units in a lead cell all lead (the first is
+        the lead), collective owners and names kept as text go to the task's owner text."""
+        return resolve_owners(
+            leads=split_units(str(lead_cell or "")), cooperating=split_units(str(cooperating_cell or "")),
+            directory=self.units, choices=self.unit_choices, default=self.default_choice,
+        )
 
     def section(self, number, title):
         if number is None:
@@ -84,36 +93,11 @@ class SectionWidget(widgets.Widget):
         return f"{value.label}{value.title}" if value else ""
 
 
-class DepartmentWidget(widgets.ForeignKeyWidget):
-    lookups = None
-
-    def __init__(self):
-        super().__init__(Department, field="name")
+class UnitsWidget(widgets.Widget):
+    """Owner cells are resolved together in `TaskResource.import_instance` (`ImportLookups.owners`)."""
 
     def clean(self, value, row=None, **kwargs):
-        name = str(value or "").strip()
-        if not name:
-            return None
-        department = self.lookups.departments.get(name)
-        if department is None:
-            raise ValueError(f"单位“{name}”不存在")
-        return department
-
-
-class DepartmentListWidget(widgets.ManyToManyWidget):
-    """Names separated by 、 ， , ； ; / or line breaks, as bureaus write them."""
-
-    lookups = None
-
-    def __init__(self):
-        super().__init__(Department, separator="、", field="name")
-
-    def clean(self, value, row=None, **kwargs):
-        names = split_departments(str(value or ""))
-        unknown = [name for name in names if name not in self.lookups.departments]
-        if unknown:
-            raise ValueError(f"单位“{'、'.join(unknown)}”不存在")
-        return [self.lookups.departments[name] for name in names]
+        return None
 
     def render(self, value, obj=None, **kwargs):
         # A list while importing; a related manager (prefetched) when exporting.
@@ -148,10 +132,10 @@ class DeadlineWidget(widgets.Widget):
         self.plan_year = plan_year
 
     def clean(self, value, row=None, **kwargs):
-        try:
+        # The text as written; its date (or the warning that it has none) is set in import_instance.
+        if hasattr(value, "isoformat"):
             return parse_deadline(value, plan_year=self.plan_year)[1]
-        except DeadlineError as error:
-            raise ValueError(str(error))
+        return str(value or "").strip()
 
     def render(self, value, obj=None, **kwargs):
         return value or ""
@@ -168,13 +152,16 @@ class PlanTaskLoader(CachedInstanceLoader):
         self.resource, self.dataset = resource, dataset
         self.pk_field = resource.fields["number"]
         tasks = {task.pk: task for task in Task.objects.filter(plan=resource.plan)}
-        cooperating = {task_id: set() for task_id in tasks}
-        for task_id, department_id in Task.cooperating_departments.through.objects.filter(
-            task__plan=resource.plan
-        ).values_list("task_id", "department_id"):
-            cooperating[task_id].add(department_id)
-        for task_id, task in tasks.items():
-            task._cooperating_ids = frozenset(cooperating[task_id])
+        for attribute, relation in (("_cooperating_ids", Task.cooperating_departments),
+                                    ("_co_lead_ids", Task.co_lead_departments)):
+            linked = {task_id: [] for task_id in tasks}
+            for task_id, department_id in relation.through.objects.filter(task__plan=resource.plan).order_by(
+                "pk"
+            ).values_list("task_id", "department_id"):
+                linked[task_id].append(department_id)
+            for task_id, task in tasks.items():
+                setattr(task, attribute, tuple(linked[task_id]) if attribute == "_co_lead_ids"
+                        else frozenset(linked[task_id]))
         self.all_instances = {task.number: task for task in tasks.values()}
 
     def get_instance(self, row):
@@ -182,7 +169,7 @@ class PlanTaskLoader(CachedInstanceLoader):
 
 
 # Model fields an import may change; bulk_update writes exactly these.
-IMPORTED_MODEL_FIELDS = ["section", "title", "content", "lead_department", "responsible_leader",
+IMPORTED_MODEL_FIELDS = ["section", "title", "content", "lead_department", "owner_text", "responsible_leader",
                          "responsible_person", "deadline", "deadline_text", "version"]
 # What full_clean checks on an imported row: the text the sheet sets. The related objects were
 # just loaded (validating them would query per row) and the other fields are not imported.
@@ -199,9 +186,9 @@ class TaskResource(resources.ModelResource):
     section = fields.Field("section", COLUMNS["section"], SectionWidget())
     title = fields.Field("title", COLUMNS["title"])
     content = fields.Field("content", COLUMNS["content"])
-    lead_department = fields.Field("lead_department", COLUMNS["lead_department"], DepartmentWidget())
+    lead_department = fields.Field("lead_department", COLUMNS["lead_department"], UnitsWidget(), readonly=True)
     cooperating_departments = fields.Field(
-        "cooperating_departments", COLUMNS["cooperating_departments"], DepartmentListWidget()
+        "cooperating_departments", COLUMNS["cooperating_departments"], UnitsWidget(), readonly=True
     )
     responsible_leader = fields.Field("responsible_leader", COLUMNS["responsible_leader"], LeaderWidget())
     responsible_person = fields.Field("responsible_person", COLUMNS["responsible_person"])
@@ -220,34 +207,42 @@ class TaskResource(resources.ModelResource):
         store_instance = True
         clean_model_instances = True
 
-    def __init__(self, *, plan=None, actor=None, **kwargs):
+    def __init__(self, *, plan=None, actor=None, unit_choices=None, default_choice=KEEP_AS_TEXT, **kwargs):
         super().__init__(**kwargs)
         self.plan = plan
         self.actor = actor
+        self.unit_choices, self.default_choice = unit_choices, default_choice
+        self.lookups = None
         # Reading rows needs the plan (sections, the year of "6月底"); writing rows does not.
         self.fields["deadline"].widget = DeadlineWidget(plan.year if plan else None)
         self.saved = []
         self._import_fields = None
         self._not_validated = [f.name for f in Task._meta.fields if f.name not in VALIDATED_FIELDS]
 
+    def dehydrate_lead_department(self, task):
+        """The lead, the joint leads and the owners kept as text: export → import is a round trip."""
+        names = [d.name for d in task.lead_departments]
+        return "、".join(names + ([task.owner_text] if task.owner_text else []))
+
     def get_queryset(self):
         return (
             Task.objects.filter(plan=self.plan)
             .select_related("section", "lead_department", "responsible_leader")
-            .prefetch_related("cooperating_departments")
+            .prefetch_related("co_lead_departments", "cooperating_departments")
         )
 
     def before_import(self, dataset, **kwargs):
         if self.plan is None:
             raise ValidationError("请选择导入到哪个年度的工作要点。")
-        lookups = ImportLookups(self.plan, dataset)
+        self.lookups = ImportLookups(self.plan, dataset, unit_choices=self.unit_choices,
+                                     default_choice=self.default_choice)
         for field in self.fields.values():
             if hasattr(field.widget, "lookups"):
-                field.widget.lookups = lookups
+                field.widget.lookups = self.lookups
 
     def init_instance(self, row=None):
         task = Task(plan=self.plan)
-        task._cooperating_ids = frozenset()
+        task._cooperating_ids, task._co_lead_ids = frozenset(), ()
         return task
 
     def get_import_fields(self):
@@ -266,19 +261,20 @@ class TaskResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        if COLUMNS["cooperating_departments"] in row:
-            try:
-                departments = self.fields["cooperating_departments"].clean(row)
-                instance._cooperating_ids = frozenset(
-                    d.pk for d in departments if d.pk != instance.lead_department_id
-                )
-            except ValueError as error:
-                errors["cooperating_departments"] = [str(error)]
+        instance._warnings = []
+        if COLUMNS["lead_department"] in row or COLUMNS["cooperating_departments"] in row:
+            owners = self.lookups.owners(row.get(COLUMNS["lead_department"]), row.get(COLUMNS["cooperating_departments"]))
+            instance.lead_department = owners.lead
+            instance._co_lead_ids = tuple(d.pk for d in owners.co_leads)
+            instance._cooperating_ids = frozenset(d.pk for d in owners.cooperating) - {owners.lead and owners.lead.pk}
+            instance.owner_text = owners.owner_text[:300]
         if COLUMNS["deadline"] in row:
             try:
                 instance.deadline = parse_deadline(row[COLUMNS["deadline"]], plan_year=self.plan.year)[0]
             except DeadlineError as error:
-                errors.setdefault("deadline_text", [str(error)])
+                # Kept as written with no date: a warning in the preview, not a refused file.
+                instance.deadline = None
+                instance._warnings.append(str(error))
         if errors:
             raise ValidationError(errors)
 
@@ -318,6 +314,7 @@ class TaskResource(resources.ModelResource):
             created=[task.pk for task in self.saved if task._before is None],
             updated=[task.pk for task in self.saved if task._before is not None],
             cooperating={task.pk: task._cooperating_ids for task in self.saved},
+            co_leads={task.pk: task._co_lead_ids for task in self.saved},
             actor=self.actor,
         )
 
@@ -329,7 +326,7 @@ class TaskResource(resources.ModelResource):
             COLUMNS["section"]: task.section_id,
             COLUMNS["title"]: task.title,
             COLUMNS["content"]: task.content,
-            COLUMNS["lead_department"]: task.lead_department_id,
+            COLUMNS["lead_department"]: (task.lead_department_id, task._co_lead_ids, task.owner_text),
             COLUMNS["cooperating_departments"]: task._cooperating_ids,
             COLUMNS["responsible_leader"]: task.responsible_leader_id,
             COLUMNS["responsible_person"]: task.responsible_person,
@@ -338,15 +335,39 @@ class TaskResource(resources.ModelResource):
 
 
 def task_sheet_dataset(sheet):
-    """A tablib Dataset in the resource's columns from a `tasks.intake.task_sheet.TaskSheet`."""
-    present = [key for key in COLUMNS if key in sheet.columns]
+    """A tablib Dataset in the resource's columns from a `tasks.intake.task_sheet.TaskSheet`.
+
+    Every row gets a section and a number: 板块 carries down (task lists leave it blank under a
+    section's first task, merged or not); without a 板块 column the band rows (一、党建工作 on a row
+    of its own) or else the sheet's name give it. A row without 序号 takes the next number. The
+    rows of the dataset are the sheet's item rows (`item_rows`), in order.
+    """
+    present = [key for key in COLUMNS if key in sheet.columns or key in ("number", "section")]
     dataset = tablib.Dataset(headers=[COLUMNS[key] for key in present])
-    section = ""
-    for row in sheet.rows:
+    section, last_number = "", 0
+    for row in item_rows(sheet):
         values = dict(row.values)
-        # Task lists leave 板块 blank under a section's first task, merged or not: it carries down.
-        section = values.get("section") or section
-        if "section" in values:
-            values["section"] = section
+        if row.section_band:
+            section = row.section_band
+        section = values.get("section") or section or sheet.name or "未分组任务"
+        values["section"] = section
+        number = parse_number(values.get("number"))
+        if number is None and values.get("number") in ("", None):
+            values["number"] = number = last_number + 1
+            row.numbered = number
+        last_number = max(last_number, number or 0)
         dataset.append([values.get(key, "") for key in present])
     return dataset
+
+
+def item_rows(sheet):
+    """The sheet's task rows, each with the band heading above it (`section_band`), in order."""
+    rows, band = [], ""
+    for row in sheet.rows:
+        if row.band:
+            band = row.band
+            continue
+        row.section_band, row.numbered = band, None
+        band = ""
+        rows.append(row)
+    return rows

@@ -1,9 +1,12 @@
-"""The one reader of Excel task lists (任务分解表), used by the import page, the admin and the command.
+"""The one reader of task tables (任务分解表): Excel sheets, tables in a Word document, and
+tab-separated tables in a plan's text all go through `task_sheet_from_rows`.
 
-It accepts task lists as bureaus make them: title rows above the header, header synonyms in any
-order, vertically merged cells, blank and footer rows, full-width characters. Hostile files are
-refused by looking at the archive before any parsing: entry count, uncompressed size, the sheet's
-declared dimension. Cells are read in read-only mode and never evaluated.
+It accepts tables as bureaus make them: title rows above the header, header synonyms in any
+order (spaces inside a header ignored: 主 要 内 容), vertically merged cells, section band rows
+(一、党建工作 alone on its row, merged or not), blank and footer rows, full-width characters.
+Columns it does not know are kept, by header, with each row. Hostile Excel files are refused by
+looking at the archive before any parsing: entry count, uncompressed size, the sheet's declared
+dimension. Cells are read in read-only mode and never evaluated.
 """
 
 import re
@@ -19,14 +22,15 @@ from .numerals import from_chinese
 
 HEADER_SYNONYMS = {
     "number": ("序号", "编号"),
-    "section": ("板块", "类别", "章节", "所属部分"),
-    "title": ("工作任务", "任务名称", "重点任务"),
-    "content": ("具体内容", "工作内容", "主要措施", "工作措施"),
-    "lead_department": ("牵头单位", "牵头科室", "责任单位"),
-    "cooperating_departments": ("配合单位", "协办单位", "配合科室"),
-    "responsible_leader": ("责任领导", "分管领导"),
-    "responsible_person": ("责任人", "联系人"),
-    "deadline": ("完成时限", "完成时间", "时间节点"),
+    "section": ("板块", "类别", "章节", "所属部分", "领域"),
+    "title": ("工作任务", "任务名称", "重点任务", "改革举措", "工作事项", "任务事项", "主要任务"),
+    "content": ("具体内容", "工作内容", "主要措施", "工作措施", "主要内容", "具体措施", "工作要求"),
+    "lead_department": ("牵头单位", "牵头科室", "牵头部门", "责任单位", "责任部门", "责任科室", "指导部门", "负责部门",
+                        "负责单位", "主责单位"),
+    "cooperating_departments": ("配合单位", "协办单位", "配合科室", "配合部门", "参与单位"),
+    "responsible_leader": ("责任领导", "分管领导", "牵头领导"),
+    "responsible_person": ("责任人", "联系人", "具体责任人"),
+    "deadline": ("完成时限", "完成时间", "时间节点", "时间要求", "进度安排", "时限要求", "完成时限要求"),
 }
 REQUIRED = ("title",)
 FOOTER_PREFIXES = ("备注", "合计", "注：", "注:", "说明：", "说明:")
@@ -44,6 +48,8 @@ class TaskSheetError(Exception):
 class TaskSheetRow:
     line: int
     values: dict
+    extra: dict = field(default_factory=dict)  # header -> value, for columns the reader does not know
+    band: str = ""  # a section band row (一、党建工作 alone on its row); its values are empty
 
 
 @dataclass
@@ -52,6 +58,7 @@ class TaskSheet:
     columns: dict  # field -> header text as found
     unknown_columns: list
     rows: list = field(default_factory=list)
+    name: str = ""  # the sheet's name, where it has one
 
 
 # Full-width digits and spaces become ASCII; Chinese punctuation (，：；（）) is text and stays.
@@ -133,7 +140,7 @@ def _merged_ranges(sheet):
 
 def _find_header(rows):
     for line, row in rows[:10]:
-        found, unknown = {}, []
+        found, unknown, unknown_columns = {}, [], []
         for column, value in enumerate(row):
             text = re.sub(r"\s+", "", str(_normalise(value) or ""))
             if not text:
@@ -143,8 +150,9 @@ def _find_header(rows):
                 found[field_name] = (column, text)
             else:
                 unknown.append(text)
+                unknown_columns.append((column, text))
         if "title" in found and len(found) >= 2:
-            return line, found, unknown
+            return line, found, unknown, unknown_columns
     return None
 
 
@@ -160,6 +168,7 @@ def read_task_sheet(handle, *, max_rows=None):
         raise TaskSheetError(_("The file is damaged or truncated and cannot be read."))
     try:
         sheet = workbook.worksheets[0]
+        sheet_title = sheet.title
         rows = []
         # Rows as written, not padded to a width: a fixed max_col made openpyxl pad every row to
         # 100 cells, and a sheet's declared dimension may understate its real width.
@@ -179,6 +188,12 @@ def read_task_sheet(handle, *, max_rows=None):
         workbook.close()
 
     _fill_merged(rows, merges)
+    return task_sheet_from_rows(rows, name=sheet_title)
+
+
+def task_sheet_from_rows(rows, *, name=""):
+    """A task table from its rows [(line, cells)], wherever they were read; raises
+    TaskSheetError when no header row is found in the first 10 rows."""
     header = _find_header(rows)
     if header is None:
         expected = "、".join(names[0] for names in HEADER_SYNONYMS.values())
@@ -189,21 +204,48 @@ def read_task_sheet(handle, *, max_rows=None):
             _("No header row with a 工作任务 column was found in the first 10 rows. Expected columns: %(expected)s. Found: %(found)s.")
             % {"expected": expected, "found": first_cells or _("nothing")}
         )
-    header_line, found, unknown = header
-    sheet = TaskSheet(header_line, {f: text for f, (_c, text) in found.items()}, unknown)
+    header_line, found, unknown, unknown_columns = header
+    sheet = TaskSheet(header_line, {f: text for f, (_c, text) in found.items()}, unknown, name=name)
     for line, row in rows:
         if line <= header_line:
             continue
         # Each cell is normalised once: this loop runs for every row of a 20,000-row sheet.
         cells = [_normalise(value) for value in row]
+        filled = [value for value in cells if value not in ("", None)]
+        if not filled:
+            continue
+        if str(filled[0]).startswith(FOOTER_PREFIXES):
+            continue
+        band = _band_text(cells, found)
+        if band:
+            sheet.rows.append(TaskSheetRow(line, {}, band=band))
+            continue
         values = {f: cells[column] if column < len(cells) else "" for f, (column, _t) in found.items()}
         if all(value in ("", None) for value in values.values()):
             continue
-        first = next((str(value) for value in cells if value not in ("", None)), "")
-        if first.startswith(FOOTER_PREFIXES):
-            continue
-        sheet.rows.append(TaskSheetRow(line, values))
+        extra = {text: cells[column] for column, text in unknown_columns
+                 if column < len(cells) and cells[column] not in ("", None)}
+        sheet.rows.append(TaskSheetRow(line, values, extra))
     return sheet
+
+
+def _band_text(cells, found):
+    """The heading of a section band row: one distinct text across the row (a merged band is
+    filled into every cell it spans) that is not an item of the table."""
+    distinct = {str(value) for value in cells if value not in ("", None)}
+    if len(distinct) != 1:
+        return ""
+    text = distinct.pop()
+    number_column = found.get("number", (None,))[0]
+    if number_column is not None and number_column < len(cells) and parse_number(cells[number_column]) is not None:
+        return ""  # an item with nothing but its number
+    filled = sum(1 for value in cells if value not in ("", None))
+    title_column = found["title"][0]
+    only_title = filled == 1 and title_column < len(cells) and cells[title_column] not in ("", None)
+    # A lone title is a task with nothing else filled in, unless it reads as a section heading.
+    if only_title and not SECTION_CELL.match(text):
+        return ""
+    return text
 
 
 def _fill_merged(rows, merges):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from departments.models import Department
 from tasks import permissions, selectors
 from tasks.formats import whole_number
 
@@ -21,6 +22,7 @@ from . import services
 from .exporters import write_task_csv, write_task_workbook
 from .forms import PlanTextForm, TaskSheetUploadForm
 from .plan_text import parse_plan_text
+from .matching import CREATE, KEEP_AS_TEXT, UnitChoice, unit_choices_from_post
 from .task_sheet import TaskSheetError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,6 +50,7 @@ class TaskSheetImportView(ImporterRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action", "upload")
+        choices = {}
         if action == "upload":
             form = TaskSheetUploadForm(request.POST, request.FILES)
             if not form.is_valid():
@@ -62,10 +65,11 @@ class TaskSheetImportView(ImporterRequiredMixin, TemplateView):
             plan_year = whole_number(request.POST.get("plan_year"))
             create = request.POST.get("create_departments") == "1"
         try:
+            choices = unit_choices_from_post(request.POST)
             with services.open_upload(token) as handle:
                 report = services.task_sheet_import(
-                    handle=handle, plan_year=plan_year, actor=request.user,
-                    dry_run=action != "confirm", create_departments=create,
+                    handle=handle, plan_year=plan_year, actor=request.user, dry_run=action != "confirm",
+                    unit_choices=choices, default_choice=CREATE if create else KEEP_AS_TEXT,
                 )
         except (TaskSheetError, ValidationError) as error:
             services.discard_upload(token)
@@ -79,9 +83,18 @@ class TaskSheetImportView(ImporterRequiredMixin, TemplateView):
             return redirect("tasks:plan_detail", year=plan_year)
         counts = {f"{kind}_count": report.count(kind) for kind in ("new", "changed", "unchanged", "error")}
         return self.render_to_response(
-            self.get_context_data(report=report, token=token, create_departments=create, **counts),
+            self.get_context_data(report=report, token=token, create_departments=create, **counts,
+                                  **_unit_choice_context(report.unmatched, choices, create)),
             status=200 if report.ok or action != "confirm" else 400,
         )
+
+
+def _unit_choice_context(unmatched, choices, create):
+    default = CREATE if create else KEEP_AS_TEXT
+    return {
+        "unit_questions": [(name, choices.get(name, UnitChoice(default))) for name in unmatched],
+        "departments": Department.objects.filter(is_active=True).order_by("order", "name"),
+    }
 
 
 class TaskTemplateView(LoginRequiredMixin, View):
@@ -112,7 +125,8 @@ class PlanTaskExportView(LoginRequiredMixin, View):
 
 
 class PlanTextImportView(ImporterRequiredMixin, TemplateView):
-    """A plan from its published text: parse, edit the preview, then save (supervision office)."""
+    """A plan from its published text or Word document: parse, correct the preview, then save
+    (supervision office). The preview shows what will be stored, units and deadlines included."""
 
     template_name = "intake/plan_text_import.html"
 
@@ -122,22 +136,40 @@ class PlanTextImportView(ImporterRequiredMixin, TemplateView):
         return super().get_context_data(nav="import", **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if request.POST.get("action") == "save":
+        action = request.POST.get("action")
+        if action in ("save", "preview"):
+            meta = {"year": whole_number(request.POST.get("year")) or 0,
+                    "issuing_body": request.POST.get("issuing_body", "").strip()}
             try:
                 parsed = services.parsed_plan_from_post(request.POST)
-                plan = services.plan_create_from_text(
-                    parsed=parsed, year=whole_number(request.POST.get("year")) or 0, title=request.POST.get("title", ""),
-                    issuing_body=request.POST.get("issuing_body", ""), actor=request.user,
-                    create_departments=request.POST.get("create_departments") == "1",
-                )
+                choices = unit_choices_from_post(request.POST)
+                if action == "save":
+                    plan = services.plan_create_from_text(
+                        parsed=parsed, year=meta["year"], title=parsed.title, doc_number=parsed.doc_number,
+                        issuing_body=meta["issuing_body"], actor=request.user, unit_choices=choices,
+                    )
+                    messages.success(request, _("The plan was saved as a draft: %(sections)d sections, %(tasks)d tasks.")
+                                     % {"sections": len(parsed.sections), "tasks": len(parsed.tasks)})
+                    return redirect("tasks:plan_detail", year=plan.year)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect("intake:plan_text_import")
-            messages.success(request, _("The plan was saved as a draft: %(sections)d sections, %(tasks)d tasks.") % {
-                "sections": len(parsed.sections), "tasks": len(parsed.tasks)})
-            return redirect("tasks:plan_detail", year=plan.year)
+                # Everything typed into the preview comes back with the reason.
+                return self.render_preview(parsed if "parsed" in locals() else None, meta, {}, error=error, status=400)
+            return self.render_preview(parsed, meta, choices)
         form = PlanTextForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         parsed = parse_plan_text(form.cleaned_data["text"])
-        return self.render_to_response(self.get_context_data(parsed=parsed, meta=form.cleaned_data, form=None))
+        if form.cleaned_data["title"]:
+            parsed.title = form.cleaned_data["title"]
+        return self.render_preview(parsed, form.cleaned_data, {})
+
+    def render_preview(self, parsed, meta, choices, *, error=None, status=200):
+        if parsed is None:
+            messages.error(self.request, " ".join(error.messages))
+            return redirect("intake:plan_text_import")
+        preview = services.plan_text_preview(parsed, year=meta["year"] or timezone.localdate().year)
+        return self.render_to_response(self.get_context_data(
+            parsed=parsed, preview=preview, meta=meta, form=None,
+            save_error=" ".join(error.messages) if error else "",
+            **_unit_choice_context(preview.unmatched, choices, False),
+        ), status=status)

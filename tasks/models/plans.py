@@ -25,6 +25,7 @@ class Plan(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     issuing_body = models.CharField(_("issuing body"), max_length=100, blank=True)
+    doc_number = models.CharField(_("document number"), max_length=100, blank=True, help_text=_("文号, e.g. 国发〔2019〕4号"))
     preamble = models.TextField(_("preamble"), blank=True)
     closing_note = models.TextField(_("closing note"), blank=True)
     status = models.CharField(
@@ -59,6 +60,8 @@ class Section(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
+    # What the section says besides its tasks: requirements, principles, group headings.
+    text = models.TextField(_("text"), blank=True)
 
     objects = SectionManager()
 

@@ -50,6 +50,9 @@ class Task(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     content = models.TextField(_("content"), blank=True)
+    group = models.CharField(
+        _("group"), max_length=300, blank=True, help_text=_("The heading the task stands under within its section.")
+    )
     lead_department = models.ForeignKey(
         Department,
         verbose_name=_("lead department"),

@@ -19,9 +19,10 @@ from .common import model_save, model_update
 
 
 @transaction.atomic
-def plan_create(*, year, title, actor, issuing_body="", preamble="", closing_note="", status=Plan.Status.DRAFT):
-    plan = Plan(year=year, title=title.strip(), issuing_body=issuing_body.strip(), preamble=preamble,
-                closing_note=closing_note, status=status)
+def plan_create(*, year, title, actor, issuing_body="", doc_number="", preamble="", closing_note="",
+                status=Plan.Status.DRAFT):
+    plan = Plan(year=year, title=title.strip(), issuing_body=issuing_body.strip(), doc_number=doc_number.strip(),
+                preamble=preamble, closing_note=closing_note, status=status)
     return model_save(plan, actor=actor)
 
 
@@ -31,8 +32,8 @@ def plan_update(*, plan, data, actor):
 
 
 @transaction.atomic
-def section_create(*, plan, number, title):
-    section = Section(plan=plan, number=number, title=title.strip())
+def section_create(*, plan, number, title, text=""):
+    section = Section(plan=plan, number=number, title=title.strip(), text=text)
     section.full_clean()
     section.save()
     return section
@@ -94,36 +95,20 @@ def _distinct(departments):
 
 
 @transaction.atomic
-def tasks_record_bulk_import(*, created, updated, cooperating, actor):
+def tasks_record_bulk_import(*, created, updated, cooperating, actor, co_leads=None):
     """Finish tasks an import wrote with bulk_create / bulk_update, which send no signals.
 
-    `created` and `updated` are task ids; `cooperating` maps each to the ids of its cooperating
-    departments. Sets the cooperating departments, writes one history record per task (created
-    "+", changed "~") with its cooperating-department snapshot, as saving each task would have,
-    and moves the object permissions: a fixed number of statements per 5,000 tasks.
+    `created` and `updated` are task ids; `cooperating` and `co_leads` map each to the ids of its
+    cooperating and joint lead departments. Sets those links, writes one history record per task
+    (created "+", changed "~") with its snapshots of both, as saving each task would have, and
+    moves the object permissions: a fixed number of statements per 5,000 tasks.
     """
-    link = Task.cooperating_departments.through
     task_ids = [*created, *updated]
     if not task_ids:
         return
-    present = set()
-    stale = []
-    for chunk in chunks(task_ids):
-        for link_id, task_id, department_id in link.objects.filter(task_id__in=chunk).values_list(
-            "pk", "task_id", "department_id"
-        ):
-            if department_id in cooperating[task_id]:
-                present.add((task_id, department_id))
-            else:
-                stale.append(link_id)
-    for chunk in chunks(stale):
-        link.objects.filter(pk__in=chunk).delete()
-    link.objects.bulk_create(
-        [link(task_id=task_id, department_id=department_id)
-         for task_id in task_ids for department_id in sorted(cooperating[task_id])
-         if (task_id, department_id) not in present],
-        batch_size=5000,
-    )
+    co_leads = co_leads or {}
+    _set_links_in_bulk(Task.cooperating_departments.through, task_ids, cooperating)
+    _set_links_in_bulk(Task.co_lead_departments.through, task_ids, {t: co_leads.get(t, ()) for t in task_ids})
     when = timezone.now()
     _record_task_history_in_bulk(created, history_type="+", actor=actor, when=when)
     _record_task_history_in_bulk(updated, history_type="~", actor=actor, when=when)
@@ -131,11 +116,30 @@ def tasks_record_bulk_import(*, created, updated, cooperating, actor):
     data_changed()  # bulk writes send no signals
 
 
+def _set_links_in_bulk(link, task_ids, wanted):
+    """Make each task's rows in an m2m table the department ids `wanted[task id]`."""
+    present, stale = set(), []
+    for chunk in chunks(task_ids):
+        for link_id, task_id, department_id in link.objects.filter(task_id__in=chunk).values_list(
+            "pk", "task_id", "department_id"
+        ):
+            if department_id in wanted[task_id]:
+                present.add((task_id, department_id))
+            else:
+                stale.append(link_id)
+    for chunk in chunks(stale):
+        link.objects.filter(pk__in=chunk).delete()
+    link.objects.bulk_create(
+        [link(task_id=task_id, department_id=department_id)
+         for task_id in task_ids for department_id in dict.fromkeys(wanted[task_id])
+         if (task_id, department_id) not in present],
+        batch_size=5000,
+    )
+
+
 def _record_task_history_in_bulk(task_ids, *, history_type, actor, when):
     """The history records `Task.save()` would have written, copied from the saved rows."""
     history = Task.history.model
-    snapshot = history.cooperating_departments.model
-    link = Task.cooperating_departments.through
     tracked = [field.name for field in history.tracked_fields]
     when = datetime_param(when)
     for chunk in chunks(task_ids):
@@ -146,15 +150,17 @@ def _record_task_history_in_bulk(task_ids, *, history_type, actor, when):
             f"SELECT {copied}, %s, %s, %s FROM {table(Task)} WHERE {column(Task, 'id')} IN ({placeholders(chunk)})",
             [when, actor.pk if actor else None, history_type, *chunk],
         )
-        insert_select(
-            snapshot,
-            ["id", "task", "department", "history"],
-            f"SELECT l.{column(link, 'id')}, l.{column(link, 'task')}, l.{column(link, 'department')}, "
-            f"h.{column(history, 'history_id')} FROM {table(link)} l JOIN {table(history)} h "
-            f"ON h.{column(history, 'id')} = l.{column(link, 'task')} AND h.{column(history, 'history_date')} = %s "
-            f"WHERE l.{column(link, 'task')} IN ({placeholders(chunk)})",
-            [when, *chunk],
-        )
+        for snapshot, link in ((history.cooperating_departments.model, Task.cooperating_departments.through),
+                               (history.co_lead_departments.model, Task.co_lead_departments.through)):
+            insert_select(
+                snapshot,
+                ["id", "task", "department", "history"],
+                f"SELECT l.{column(link, 'id')}, l.{column(link, 'task')}, l.{column(link, 'department')}, "
+                f"h.{column(history, 'history_id')} FROM {table(link)} l JOIN {table(history)} h "
+                f"ON h.{column(history, 'id')} = l.{column(link, 'task')} AND h.{column(history, 'history_date')} = %s "
+                f"WHERE l.{column(link, 'task')} IN ({placeholders(chunk)})",
+                [when, *chunk],
+            )
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from departments.models import Department
 from tasks.intake.services import task_sheet_import, plan_create_from_text
 from tasks.intake.task_sheet import HEADER_SYNONYMS, TaskSheetError
 from tasks.models import Plan, Section, Task
+from tasks.intake.matching import CREATE, KEEP_AS_TEXT
 from tasks.intake.plan_text import parse_plan_text
 
 from .. import factories
@@ -81,7 +82,7 @@ def test_generated_workbooks_import_or_are_refused_without_partial_writes(office
     before = snapshot()
     try:
         report = task_sheet_import(handle=io.BytesIO(data), plan_year=2030, actor=None, dry_run=dry_run,
-                               create_departments=create)
+                                   default_choice=CREATE if create else KEEP_AS_TEXT)
     except (TaskSheetError, ValidationError):
         event("file refused")
         assert snapshot() == before
@@ -110,7 +111,7 @@ def test_generated_plan_texts_parse_and_save_or_are_refused_without_partial_writ
     before = snapshot()
     try:
         plan = plan_create_from_text(parsed=parsed, year=next(years), title="生成的计划", actor=None,
-                                     create_departments=create)
+                                     default_choice=CREATE if create else KEEP_AS_TEXT)
     except ValidationError as refusal:
         event("refused")
         assert refusal.messages and snapshot() == before

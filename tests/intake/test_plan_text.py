@@ -1,4 +1,5 @@
-from tasks.intake.plan_text import parse_plan_text, split_departments
+from tasks.intake.plan_text import parse_plan_text
+from tasks.intake.units import split_units
 
 SIMPLE = """工作要点
 
@@ -20,19 +21,20 @@ SIMPLE = """工作要点
 
 def test_sections_tasks_preamble_and_page_break_join():
     plan = parse_plan_text(SIMPLE)
-    assert plan.preamble == "工作要点\n2021年的总体思路是：抓落实。"
+    assert plan.title == "工作要点"
+    assert plan.preamble == "2021年的总体思路是：抓落实。"
     assert [(s.number, s.title) for s in plan.sections] == [(1, "党建工作"), (2, "教育改革")]
     assert [(t.number, t.title, t.content) for t in plan.tasks] == [
         (1, "加强学习", "学习内容。"),
         (2, "夯实基础", "落实要求，树立大抓基层的导向。"),
-        (3, "深化改革", "出台方案。"),
+        (3, "深化改革", "出台方案。（牵头单位：基础教育科；配合单位：督导室、教研室）"),
     ]
 
 
 def test_owner_note_sets_departments():
     task = parse_plan_text(SIMPLE).tasks[2]
-    assert task.lead_department == "基础教育科"
-    assert task.cooperating_departments == ["督导室", "教研室"]
+    assert task.leads == ["基础教育科"]
+    assert task.cooperating == ["督导室", "教研室"]
 
 
 def test_numbering_restarting_per_section_keeps_the_printed_label():
@@ -67,8 +69,8 @@ def test_full_width_digits_in_labels():
     assert plan.tasks[0].label == "１２．"
 
 
-def test_department_lists_accept_every_separator():
-    assert split_departments("办公室、督导室，教研室,法规科；计财科;语委办/德育科\n宣传科") == [
+def test_unit_lists_accept_every_separator():
+    assert split_units("办公室、督导室，教研室,法规科；计财科;语委办/德育科\n宣传科") == [
         "办公室", "督导室", "教研室", "法规科", "计财科", "语委办", "德育科", "宣传科",
     ]
 

@@ -39,6 +39,7 @@ def test_paste_preview_edit_and_save(client, supervisor_user):
             data[f"task-{s}-{t}-title"] = task.title.replace("督導體制", "督导体制")
             data[f"task-{s}-{t}-content"] = task.content
             data[f"task-{s}-{t}-label"] = task.label
+            data[f"task-{s}-{t}-leads"] = "、".join(task.leads)
     saved = client.post(URL, data)
     assert saved.status_code == 302
     assert Task.objects.filter(plan__year=2031).count() == 35

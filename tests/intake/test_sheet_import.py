@@ -10,7 +10,8 @@ from django.urls import reverse
 from guardian.shortcuts import get_perms
 
 from departments.models import Department
-from tasks.intake.services import task_sheet_import, plan_export_dataset
+from tasks.intake.matching import CREATE
+from tasks.intake.services import plan_export_dataset, task_sheet_import
 from tasks.models import Plan, Section, Task
 
 from .. import factories
@@ -110,21 +111,33 @@ def test_bulk_import_writes_history_snapshots_and_moves_grants(offices, supervis
 
 def test_one_bad_row_and_nothing_is_written(offices):
     bad = [row[:] for row in GOOD_ROWS]
-    bad[1][8] = "尽快"
-    bad[2][4] = "不存在的科"
+    bad[1][0] = "第二"
     before = snapshot()
     report = task_sheet_import(handle=ledger_file(bad), plan_year=2022, actor=None, dry_run=False)
     assert not report.ok and not report.applied
-    errors = [e for row in report.rows for e in row.errors]
-    assert any("第4行" in e or "Row 4" in e for e in errors) and any("完成时限" in e for e in errors)
-    assert any("不存在的科" in e for e in errors) and report.missing_departments == ["不存在的科"]
+    assert any("第4行" in p and "序号" in p and "第二" in p for p in report.problems)
     assert snapshot() == before
+
+
+def test_an_unreadable_deadline_and_an_unknown_unit_are_warnings_not_refusals(offices):
+    rows = [row[:] for row in GOOD_ROWS]
+    rows[1][8] = "尽快"
+    rows[2][4] = "不存在的科"
+    report = task_sheet_import(handle=ledger_file(rows), plan_year=2022, actor=None, dry_run=False)
+    assert report.applied and report.unmatched == ["不存在的科"]
+    warnings = [w for row in report.rows for w in row.warnings]
+    assert any("第4行" in w and "完成时限" in w and "尽快" in w for w in warnings)
+    late = Task.objects.get(plan__year=2022, number=2)
+    assert late.deadline is None and late.deadline_text == "尽快", "the words are kept, the date left empty"
+    unknown = Task.objects.get(plan__year=2022, number=3)
+    assert unknown.lead_department is None and unknown.owner_text == "不存在的科"
+    assert not Department.objects.filter(name="不存在的科").exists(), "no unit is made up from a name"
 
 
 def test_unknown_departments_can_be_created_with_the_import(offices):
     rows = [["1", "一、党建", "新任务", "", "新成立的科", "另一个新科", "", "", "全年"]]
     report = task_sheet_import(handle=ledger_file(rows), plan_year=2022, actor=None, dry_run=False,
-                           create_departments=True)
+                               default_choice=CREATE)
     assert report.applied
     task = Task.objects.get(plan__year=2022)
     assert task.lead_department.name == "新成立的科"
@@ -152,12 +165,18 @@ def test_export_then_import_is_a_round_trip(offices, tmp_path):
 def test_commands_exit_non_zero_with_one_line_per_problem(offices, tmp_path):
     path = tmp_path / "bad.xlsx"
     bad = [row[:] for row in GOOD_ROWS]
-    bad[0][8] = "下周"
+    bad[0][0] = "一号"
+    bad[1][4] = "新来的科"
     path.write_bytes(ledger_file(bad).getvalue())
     err = io.StringIO()
     with pytest.raises(CommandError, match="nothing was written"):
         call_command("import_tasks", str(path), "--plan-year", "2022", stdout=io.StringIO(), stderr=err)
-    assert "下周" in err.getvalue()
+    assert "一号" in err.getvalue() and "新来的科" in err.getvalue(), "every problem, one line each"
+    bad[0][0] = "1"
+    path.write_bytes(ledger_file(bad).getvalue())
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("import_tasks", str(path), "--plan-year", "2022", stdout=io.StringIO(), stderr=err)
+    assert "新来的科" in err.getvalue() and not Plan.objects.filter(year=2022).exists()
     good = tmp_path / "good.xlsx"
     good.write_bytes(ledger_file(GOOD_ROWS).getvalue())
     out = io.StringIO()

@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from tasks.intake.plan_text import parse_plan_text
-from tasks.intake.services import plan_create_from_text
+from tasks.intake.matching import CREATE, KEEP_AS_TEXT
+from tasks.intake.services import plan_create_from_text, plan_text_preview
 
 
 class Command(BaseCommand):
@@ -16,7 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--title", help="the plan's title (default: <year>年教育工作要点)")
         parser.add_argument("--issuing-body", default="")
         parser.add_argument("--dry-run", action="store_true", help="show what would be imported, write nothing")
-        parser.add_argument("--create-departments", action="store_true")
+        parser.add_argument("--create-departments", action="store_true",
+                            help="create units the portal does not know (default: refuse, naming them)")
+        parser.add_argument("--units-as-text", action="store_true",
+                            help="keep names of units the portal does not know as text on the task")
 
     def handle(self, *args, **options):
         try:
@@ -34,11 +38,16 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(parsed.sections)} sections, {len(parsed.tasks)} tasks, {len(parsed.warnings)} warnings")
         if options["dry_run"]:
             return
+        unmatched = plan_text_preview(parsed, year=options["year"]).unmatched
+        if unmatched and not (options["create_departments"] or options["units_as_text"]):
+            raise CommandError("units the portal does not know (use --create-departments or --units-as-text): "
+                               + "、".join(unmatched))
         try:
             plan = plan_create_from_text(
                 parsed=parsed, year=options["year"], actor=None,
-                title=options["title"] or f"{options['year']}年教育工作要点",
-                issuing_body=options["issuing_body"], create_departments=options["create_departments"],
+                title=options["title"] or parsed.title or f"{options['year']}年教育工作要点",
+                issuing_body=options["issuing_body"],
+                default_choice=CREATE if options["create_departments"] else KEEP_AS_TEXT,
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages))
