@@ -334,7 +334,7 @@ class TaskResource(resources.ModelResource):
         }
 
 
-def task_sheet_dataset(sheet):
+def task_sheet_dataset(sheet, rows=None):
     """A tablib Dataset in the resource's columns from a `tasks.intake.task_sheet.TaskSheet`.
 
     Every row gets a section and a number: 板块 carries down (task lists leave it blank under a
@@ -345,7 +345,7 @@ def task_sheet_dataset(sheet):
     present = [key for key in COLUMNS if key in sheet.columns or key in ("number", "section")]
     dataset = tablib.Dataset(headers=[COLUMNS[key] for key in present])
     section, last_number = "", 0
-    for row in item_rows(sheet):
+    for row in rows if rows is not None else item_rows(sheet):
         values = dict(row.values)
         if row.section_band:
             section = row.section_band

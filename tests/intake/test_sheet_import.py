@@ -276,3 +276,88 @@ def test_hostile_and_broken_files_are_refused_and_change_nothing(offices, make_f
     with pytest.raises(TaskSheetError):
         task_sheet_import(handle=make_file(), plan_year=2022, actor=None, dry_run=False)
     assert snapshot() == before
+
+
+def test_a_ledger_with_band_rows_and_no_section_column_and_rows_without_numbers(offices):
+    """As bureaus publish them: 一、… on a row of its own (merged), units several to a cell,
+    collective owners, rows without 序号, header words of other bureaus."""
+    from .test_task_sheet import workbook_bytes
+
+    factories.department("最高人民法院")
+    factories.department("国家知识产权局")
+    rows = [
+        ["序号", "改革举措", "主 要 内 容", "指导部门", "完成时间"],
+        ["一、知识产权保护", None, None, None, None],
+        ["1", "三合一审判", "整合审判资源。", "最高人民法院、国家知识产权局", "2022年下半年"],
+        [None, "专利保险", "开发保险产品。", "各区、县级市", "9月中旬"],
+        ["二、科技金融", None, None, None, None],
+        ["5", "科创专板", "设置专板。", "国家知识产权局", "长期坚持"],
+    ]
+    report = task_sheet_import(handle=workbook_bytes(rows, merges=["A2:E2", "A5:E5"]), plan_year=2022,
+                               actor=None, dry_run=False)
+    assert report.applied, (report.problems, [r.errors for r in report.rows])
+    plan = Plan.objects.get(year=2022)
+    assert [(s.number, s.title) for s in plan.sections.all()] == [(1, "知识产权保护"), (2, "科技金融")]
+    first, second, third = Task.objects.filter(plan=plan).order_by("number")
+    assert (first.number, second.number, third.number) == (1, 2, 5), "a row without 序号 takes the next number"
+    assert first.lead_department.name == "最高人民法院"
+    assert [d.name for d in first.co_lead_departments.all()] == ["国家知识产权局"], "several units all lead"
+    assert second.lead_department is None and second.owner_text == "各区、县级市", "a collective owner, as written"
+    assert not Department.objects.filter(name__in=["各区", "县级市"]).exists()
+    assert (first.deadline, second.deadline, third.deadline) == (
+        datetime.date(2022, 12, 31), datetime.date(2022, 9, 20), None)
+    assert any("没有序号" in w for row in report.rows for w in row.warnings)
+    group = Department.objects.get(name="国家知识产权局").group
+    assert set(get_perms(group, first)) == {"change_task", "report_task"}, "a joint lead has the lead's rights"
+
+
+def test_a_sheet_without_any_section_is_one_section_named_after_the_sheet(offices):
+    from .test_task_sheet import workbook_bytes
+
+    rows = [["工作任务", "牵头单位"], ["加强学习", "宣传科"], ["深化改革", "基础教育科"]]
+    report = task_sheet_import(handle=workbook_bytes(rows), plan_year=2022, actor=None, dry_run=False)
+    assert report.applied and not report.problems
+    plan = Plan.objects.get(year=2022)
+    assert [s.title for s in plan.sections.all()] == ["Sheet"]
+    assert Task.objects.filter(plan=plan).count() == 2
+
+
+def test_units_match_by_alias_and_the_preview_decides_the_rest(client, offices, supervisor_user):
+    from departments.models import DepartmentAlias
+
+    DepartmentAlias.objects.create(department=Department.objects.get(name="基础教育科"), name="基教科")
+    rows = [["1", "一、改革", "深化改革", "内容。", "基教科", "新督导室、未知科", "", "", "全年"]]
+    client.force_login(supervisor_user)
+    upload = ledger_file(rows)
+    upload.name = "list.xlsx"
+    page = client.post(reverse("intake:task_sheet_import"), {"plan_year": 2022, "file": upload, "action": "upload"})
+    assert page.status_code == 200
+    questions = [name for name, _choice in page.context["unit_questions"]]
+    assert questions == ["新督导室", "未知科"], "基教科 is 基础教育科 by its alias"
+    token = page.context["token"]
+    supervision = Department.objects.get(name="督导室")
+    confirmed = client.post(reverse("intake:task_sheet_import"), {
+        "action": "confirm", "token": token, "plan_year": 2022,
+        "unit-0-name": "新督导室", "unit-0-action": "map", "unit-0-department": supervision.pk,
+        "unit-1-name": "未知科", "unit-1-action": "text",
+    })
+    assert confirmed.status_code == 302
+    task = Task.objects.get(plan__year=2022)
+    assert task.lead_department.name == "基础教育科"
+    assert [d.name for d in task.cooperating_departments.all()] == ["督导室"]
+    assert task.owner_text == "未知科" and not Department.objects.filter(name__in=["新督导室", "未知科"]).exists()
+
+
+def test_a_unit_chosen_to_be_created_is_created_once(client, offices, supervisor_user):
+    rows = [["1", "一、改革", "任务甲", "", "新成立的科", "", "", "", ""],
+            ["2", None, "任务乙", "", "宣传科", "新成立的科", "", "", ""]]
+    client.force_login(supervisor_user)
+    upload = ledger_file(rows)
+    upload.name = "list.xlsx"
+    token = client.post(reverse("intake:task_sheet_import"),
+                        {"plan_year": 2022, "file": upload, "action": "upload"}).context["token"]
+    client.post(reverse("intake:task_sheet_import"), {
+        "action": "confirm", "token": token, "plan_year": 2022, "unit-0-name": "新成立的科", "unit-0-action": "create"})
+    created = Department.objects.get(name="新成立的科")
+    assert Task.objects.get(number=1).lead_department == created
+    assert list(Task.objects.get(number=2).cooperating_departments.all()) == [created]

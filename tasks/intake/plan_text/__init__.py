@@ -24,6 +24,7 @@ class ParsedTask:
     cooperating: list = field(default_factory=list)
     deadline_text: str = ""
     full_stop: bool = False  # the title ended at a 。 (structure, like the label)
+    stripped: str = ""  # punctuation that ended the heading (：；，) and is not part of the title
 
     @property
     def lead_department(self):
@@ -41,6 +42,7 @@ class ParsedSection:
     line: int
     tasks: list = field(default_factory=list)
     text: str = ""  # paragraphs of the section that are not tasks (要求, 原则, group headings)
+    stripped: str = ""  # punctuation that ended the heading and is not part of the title
 
 
 @dataclass
@@ -69,9 +71,10 @@ class ParsedPlan:
         """Everything the plan keeps, as one text: what `accounted_share` compares with."""
         parts = [self.title, self.doc_number, self.preamble]
         for section in self.sections:
-            parts += [section.title, section.text]
+            parts += [section.title, section.stripped, section.text]
             for task in section.tasks:
-                parts += [task.printed_label, task.title, "。" if task.full_stop else "", task.content, task.group,
+                parts += [task.printed_label, task.title, task.stripped, "。" if task.full_stop else "", task.content,
+                          task.group,
                           task.deadline_text]
         parts += [self.closing_note, *(warning.original for warning in self.warnings)]
         return "\n".join(parts)

@@ -107,7 +107,8 @@ def _read_header(blocks, plan):
 def _section(block, label):
     text = block.text[label.end:]
     title, rest = _first_sentence(text) if "。" in text else (text, "")
-    section = ParsedSection(label.number, title.strip().rstrip(TRAILING_PUNCTUATION), block.line)
+    trimmed = title.strip().rstrip(TRAILING_PUNCTUATION)
+    section = ParsedSection(label.number, trimmed, block.line, stripped=title.strip()[len(trimmed):])
     section.text = rest.strip()
     return section
 
@@ -170,13 +171,13 @@ def _task(block, label, section, group, context):
     notes = find_owner_notes(body)
     context.first_listed_leads = context.first_listed_leads or any(note.first_listed_leads for note in notes)
     owners = owners_from_notes(notes, first_listed_leads=context.first_listed_leads)
-    title, content = _title_and_content(body, notes, block.line, context.plan)
+    title, content, stripped = _title_and_content(body, notes, block.line, context.plan)
     full_stop = len(_first_sentence(body)[0]) < len(body)
     number = len(context.tasks) + 1
     task = ParsedTask(
         number=number, label="" if label.number == number else label.printed, title=title, content=content,
         line=block.line, printed_label=label.printed, group=group, leads=owners.leads, cooperating=owners.cooperating,
-        full_stop=full_stop,
+        full_stop=full_stop, stripped=stripped,
     )
     task._own_content, task._appended = content, []
     check_text(body, block.line, context.plan.warnings)
@@ -210,7 +211,9 @@ def _title_and_content(body, notes, line, plan):
     """The title is the first sentence, owner notes taken out of it (they stay in the content)."""
     head, rest = _first_sentence(body)
     in_head = [note for note in notes if note.end <= len(head)]
-    title = _without_notes(head, in_head).rstrip(TRAILING_PUNCTUATION).strip()
+    untrimmed = _without_notes(head, in_head).strip()
+    title = untrimmed.rstrip(TRAILING_PUNCTUATION).strip()
+    stripped = untrimmed[len(title):]
     removed = "".join(head[note.start:note.end] for note in in_head)
     content = _join_texts([removed, rest.strip()]) if removed else rest.strip()
     if len(title) > LONGEST_TITLE:
@@ -219,8 +222,9 @@ def _title_and_content(body, notes, line, plan):
             line, _("A task's first sentence is very long; its title was cut at the first comma. Check it."),
             title[:40]))
         content = _join_texts([title[cut + 1:], content])
+        stripped = title[cut] + stripped
         title = title[:cut]
-    return title, content
+    return title, content, stripped
 
 
 def _trailing_to_closing(context, sections):

@@ -87,8 +87,8 @@ def task_sheet_import(*, handle, plan_year, actor, dry_run=True, unit_choices=No
 
     validate_plan_year(plan_year)
     sheet = read_task_sheet(handle)
-    dataset = task_sheet_dataset(sheet)
     rows = item_rows(sheet)
+    dataset = task_sheet_dataset(sheet, rows)
     names = _unit_names(rows)
     directory = UnitDirectory(names)
     report = ImportReport(
