@@ -1,5 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
+from .permissions import can_manage_units
 from .roles import BUREAU_ROLES, roles_of
 from .selectors import working_memberships
 
@@ -15,4 +16,7 @@ def current_membership(request):
             "roles": [BUREAU_ROLES[name] for name in sorted(roles_of(user))],
         }
 
-    return {"current_identity": SimpleLazyObject(describe)}
+    return {
+        "current_identity": SimpleLazyObject(describe),
+        "can_manage_units": SimpleLazyObject(lambda: can_manage_units(user)),
+    }

@@ -24,6 +24,7 @@ class Capability:
     READ_SUMMARIES = "read_summaries"
     WRITE_INSTRUCTIONS = "write_instructions"
     RECEIVE_ESCALATIONS = "receive_escalations"  # told of tasks long overdue
+    MANAGE_UNITS = "manage_units"  # the other names units go by (aliases)
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,9 @@ ROLES = (
         Capability.READ_ALL_TASKS, Capability.SEE_DRAFT_PLANS, Capability.CHANGE_ANY_TASK,
         Capability.REVIEW_REPORTS, Capability.DECIDE_REQUESTS, Capability.IMPORT_PLANS,
         Capability.GENERATE_SUMMARIES, Capability.READ_SUMMARIES, Capability.RECEIVE_ESCALATIONS,
+        Capability.MANAGE_UNITS,
     }), "supervisor"),
-    Role(ADMINISTRATOR, _("Administrator"), frozenset({Capability.SEE_DRAFT_PLANS}), "admin"),
+    Role(ADMINISTRATOR, _("Administrator"), frozenset({Capability.SEE_DRAFT_PLANS, Capability.MANAGE_UNITS}), "admin"),
 )
 ROLE_BY_NAME = {role.name: role for role in ROLES}
 BUREAU_ROLES = {role.name: role.label for role in ROLES}

@@ -1,9 +1,11 @@
 """Writes for departments and memberships; each keeps the department's auth group in sync."""
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from .models import Department, Membership
+from .models import Department, DepartmentAlias, Membership
 from .roles import ROLE_BY_NAME, ROLES
 
 GROUP_PREFIX = "部门:"
@@ -49,6 +51,35 @@ def department_update(*, department, **fields):
         department.group.name = _group_name(department.name)
         department.group.save(update_fields=["name"])
     return department
+
+
+@transaction.atomic
+def department_set_aliases(*, department, names):
+    """Replace a department's aliases (the other names documents use for it) with `names`.
+
+    An alias must not be the name of a department, nor another department's alias: a name in a
+    document must point to one unit only."""
+    names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
+    problems = []
+    for name in names:
+        if len(name) > 100:
+            problems.append(_("“%(name)s” is longer than 100 characters.") % {"name": name[:20]})
+        elif Department.objects.filter(name=name).exists():
+            problems.append(_("“%(name)s” is the name of a unit, so it cannot be an alias.") % {"name": name})
+        else:
+            other = DepartmentAlias.objects.filter(name=name).exclude(department=department).select_related(
+                "department").first()
+            if other:
+                problems.append(_("“%(name)s” is already an alias of %(other)s.")
+                                % {"name": name, "other": other.department.name})
+    if problems:
+        raise ValidationError(problems)
+    department.aliases.exclude(name__in=names).delete()
+    existing = set(department.aliases.values_list("name", flat=True))
+    DepartmentAlias.objects.bulk_create(
+        [DepartmentAlias(department=department, name=name) for name in names if name not in existing]
+    )
+    return names
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tasks.urls")),
     path("", include("tasks.intake.urls")),
+    path("", include("departments.urls")),
     path("dashboard/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,4 +9,5 @@ def navigation(request):
     return {
         "unread_notifications": SimpleLazyObject(lambda: selectors.unread_notification_count(user)),
         "can_review_reports": SimpleLazyObject(lambda: permissions.can_review_reports(user)),
+        "can_import_plans": SimpleLazyObject(lambda: permissions.can_import_plans(user)),
     }

@@ -53,6 +53,8 @@ EXPECTED = {
     "tasks:milestone_reopen": "302 302 302 403 403 302 403 302 | 302 403 403 403 302 302 403 302",
     "intake:task_sheet_import": "302 403 403 403 403 200 403 200",
     "intake:plan_text_import": "302 403 403 403 403 200 403 200",
+    "intake:unclear_deadlines": "302 403 403 403 403 200 403 200",
+    "departments:aliases": "302 403 403 403 403 200 403 200",
     "intake:task_template": "302 200 200 200 200 200 200 200",
     "intake:plan_export": "302 200 200 200 200 200 200 200",
     "intake:plan_export_csv": "302 200 200 200 200 200 200 200",

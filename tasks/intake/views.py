@@ -173,3 +173,17 @@ class PlanTextImportView(ImporterRequiredMixin, TemplateView):
             save_error=" ".join(error.messages) if error else "",
             **_unit_choice_context(preview.unmatched, choices, False),
         ), status=status)
+
+
+class UnclearDeadlinesView(ImporterRequiredMixin, TemplateView):
+    """The tasks of a plan whose deadline, as written, the portal could not read: kept as text
+    with no date when they were imported, to be settled here one by one."""
+
+    template_name = "intake/unclear_deadlines.html"
+
+    def get_context_data(self, **kwargs):
+        plans = list(selectors.plans_visible_to(self.request.user).order_by("-year"))
+        year = whole_number(self.request.GET.get("year"))
+        plan = next((p for p in plans if p.year == year), plans[0] if plans else None)
+        tasks = services.tasks_with_unclear_deadlines(plan) if plan else []
+        return super().get_context_data(nav="import", plans=plans, plan=plan, tasks=tasks, **kwargs)

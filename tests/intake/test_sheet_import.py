@@ -361,3 +361,14 @@ def test_a_unit_chosen_to_be_created_is_created_once(client, offices, supervisor
     created = Department.objects.get(name="新成立的科")
     assert Task.objects.get(number=1).lead_department == created
     assert list(Task.objects.get(number=2).cooperating_departments.all()) == [created]
+
+
+def test_deadlines_that_could_not_be_read_are_listed_for_the_plan(client, offices, supervisor_user):
+    rows = [row[:] for row in GOOD_ROWS]
+    rows[0][8] = "尽快"
+    rows[2][8] = "每季度"
+    task_sheet_import(handle=ledger_file(rows), plan_year=2022, actor=None, dry_run=False)
+    client.force_login(supervisor_user)
+    page = client.get(reverse("intake:unclear_deadlines"), {"year": 2022})
+    assert [task.number for task in page.context["tasks"]] == [1], "每季度 is clear: recurring work has no date"
+    assert "尽快" in page.content.decode()

@@ -2,11 +2,11 @@
 task list (`sheets`); `uploads` keeps a file between preview and confirmation."""
 
 from .plan_text import PlanPreview, parsed_plan_from_post, plan_create_from_text, plan_text_preview
-from .sheets import ImportReport, ImportRow, plan_export_dataset, task_sheet_import
+from .sheets import ImportReport, ImportRow, plan_export_dataset, task_sheet_import, tasks_with_unclear_deadlines
 from .uploads import discard_upload, open_upload, store_upload, upload_exists
 
 __all__ = [
     "ImportReport", "ImportRow", "PlanPreview", "discard_upload", "open_upload", "parsed_plan_from_post",
     "plan_create_from_text", "plan_export_dataset", "plan_text_preview", "store_upload", "task_sheet_import",
-    "upload_exists",
+    "tasks_with_unclear_deadlines", "upload_exists",
 ]

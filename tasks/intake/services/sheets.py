@@ -147,6 +147,23 @@ def _report_row(sheet_row, row_result, values, column_of, directory):
     )
 
 
+def tasks_with_unclear_deadlines(plan):
+    """The plan's tasks whose deadline text names no date the portal can read (recurring and
+    open-ended phrases such as 每季度 or 持续推进 are clear: they have no date by design)."""
+    from ..deadlines import DeadlineError, parse_deadline
+
+    unclear = []
+    for task in Task.objects.filter(plan=plan, deadline=None).exclude(deadline_text="").select_related(
+        "section", "lead_department"
+    ).order_by("number"):
+        try:
+            parse_deadline(task.deadline_text, plan_year=plan.year)
+        except DeadlineError as error:
+            task.deadline_problem = str(error)
+            unclear.append(task)
+    return unclear
+
+
 def plan_export_dataset(plan):
     """The plan's task list in the import columns, so that export → import changes nothing."""
     from ..resources import TaskResource

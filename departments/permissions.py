@@ -1,0 +1,7 @@
+"""Who may change what the portal knows about units (on top of the role registry)."""
+
+from .roles import Capability, holds
+
+
+def can_manage_units(user):
+    return holds(user, Capability.MANAGE_UNITS)
