@@ -61,21 +61,30 @@ def parse_plan_text(text):
             preamble.append(block)
 
     context = _Context(plan)
-    tables = _task_tables([block for _s, entries in sections for block, _l in entries] + closing, plan)
-    table_section = _section_for_tables(tables, sections)
+    # A task table inside a section gives tasks to that section; one in the end matter (an annex)
+    # to the section whose numbered items name its groups, whose items are then only summaries.
+    own_tables = {id(section): _task_tables(block for block, _label in entries) for section, entries in sections}
+    annex_tables = _task_tables(closing)
+    annex_section = _section_for_tables(annex_tables, sections)
+    tables = annex_tables + [table for found in own_tables.values() for table in found]
+    table_blocks = {id(block) for block, _sheet in tables}
     for section, entries in sections:
-        if table_section is section:
-            _tasks_from_tables(section, tables, context)
-            section.text = _join(block for block, _label in entries)
+        body = [(block, label) for block, label in entries if id(block) not in table_blocks]
+        if annex_section is section:
+            _tasks_from_tables(section, annex_tables, context)
+            section.text = _join(block for block, _label in body)
         else:
-            _build_section(section, entries, context)
+            _build_section(section, body, context)
+            _tasks_from_tables(section, own_tables[id(section)], context)
         plan.sections.append(section)
     closing = _trailing_to_closing(context, sections) + closing
-    table_blocks = {id(block) for block, _sheet in tables}
     plan.preamble = _join(preamble)
     plan.closing_note = _join(block for block in closing if id(block) not in table_blocks)
-    if tables:
-        plan.closing_note = _join_texts([plan.closing_note, *(_table_leftovers(block, sheet) for block, sheet in tables)])
+    if annex_tables:
+        plan.closing_note = _join_texts([plan.closing_note, *(_table_leftovers(b, sheet) for b, sheet in annex_tables)])
+    for section in plan.sections:
+        leftovers = [_table_leftovers(b, sheet) for b, sheet in own_tables[id(section)]]
+        section.text = _join_texts([section.text, *leftovers])
     plan.first_listed_leads = context.first_listed_leads
     _deduplicate_warnings(plan)
     return plan
@@ -244,7 +253,7 @@ def _trailing_to_closing(context, sections):
     return [block for block, _label in appended[kept:]]
 
 
-def _task_tables(blocks, plan):
+def _task_tables(blocks):
     """The tables among the blocks that are task tables: [(block, TaskSheet)]."""
     tables = []
     for block in blocks:
