@@ -45,6 +45,7 @@ class UnitDirectory:
             alias.name: alias.department
             for alias in DepartmentAlias.objects.filter(name__in=names).select_related("department")
         }
+        self._views = {}
 
     def find(self, name):
         return self.by_name.get(name) or self.by_alias.get(name)
@@ -57,7 +58,10 @@ class UnitDirectory:
         return COLLECTIVE if is_collective(name) else UNMATCHED
 
     def view(self, name):
-        return UnitView(name, self.status(name), self.find(name))
+        # One view per name: a long ledger names the same units on thousands of rows.
+        if name not in self._views:
+            self._views[name] = UnitView(name, self.status(name), self.find(name))
+        return self._views[name]
 
     def unmatched(self, names):
         """The names the preview must ask about, in first-seen order."""

@@ -12,6 +12,7 @@ its clauses are read one by one. Units named as responsible (负责) all lead, u
 says the first-listed one leads (列第一位者为牵头单位), which then holds for the rest of it.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -67,18 +68,30 @@ def bracketed_spans(text):
 def split_units(text):
     """Unit names from a list as written: 、，, ； / and line breaks separate, never inside
     brackets (各县（市、区）); tails like 等有关部门 are dropped; 各区、县级市 stays one owner."""
-    parts, depth, current = [], 0, []
-    for char in str(text or ""):
-        if char in OPEN:
-            depth += 1
-        elif char in CLOSE and depth:
-            depth -= 1
-        if char in UNIT_SEPARATORS and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
+    return list(_split_units(str(text or "")))
+
+
+SEPARATORS = re.compile("[" + re.escape(UNIT_SEPARATORS) + "]")
+
+
+@functools.lru_cache(maxsize=8192)
+def _split_units(text):
+    # Ledgers repeat the same few unit lists on thousands of rows: each is read once.
+    if not any(char in OPEN for char in text):
+        parts = SEPARATORS.split(text)
+    else:
+        parts, depth, current = [], 0, []
+        for char in text:
+            if char in OPEN:
+                depth += 1
+            elif char in CLOSE and depth:
+                depth -= 1
+            if char in UNIT_SEPARATORS and depth == 0:
+                parts.append("".join(current))
+                current = []
+            else:
+                current.append(char)
+        parts.append("".join(current))
     units = []
     for part in parts:
         name = part.strip().strip("。")
@@ -91,7 +104,7 @@ def split_units(text):
             units[-1] += "、" + name
         elif name not in units:
             units.append(name)
-    return units
+    return tuple(units)
 
 
 def is_collective(name):
