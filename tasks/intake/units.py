@@ -16,6 +16,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from departments.units import NAME_SEPARATORS
+
 OPEN, CLOSE = "（(", "）)"
 LEAD_LABELS = ("牵头单位", "牵头部门", "牵头科室", "牵头处室")
 COOPERATING_LABELS = ("配合单位", "配合部门", "配合科室", "协办单位", "参与单位", "协助单位")
@@ -31,7 +33,7 @@ VERBS = [  # (role, pattern of the verb that ends a part of a note)
     ("cooperating", re.compile(r"(?:配合|参与|协助|协办)(?:实施)?$")),
     ("responsible", re.compile(r"(?:按职责分工|按照职责分工|分别|共同)?负责$")),
 ]
-UNIT_SEPARATORS = "、，,；;/／\n"
+UNIT_SEPARATORS = NAME_SEPARATORS
 # "…等有关部门和单位" names no unit; "各有关部门和单位" (a collective owner) is kept as written.
 TAIL = re.compile(r"等(?:有关|相关)?(?:部门|单位|机构)(?:和|及)?(?:单位|部门)?$")
 COLLECTIVE_PREFIXES = ("各", "有关", "相关")
