@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 
@@ -65,3 +66,17 @@ class SessionTimeoutMiddleware:
             response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
             return response
         return redirect_to_login(request.get_full_path())
+
+
+class PrivatePagesMiddleware:
+    """Pages and files shown to a signed-in person are not kept by browsers or proxies: office
+    PCs are shared, and the back button after logging out must not show the last person's work."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
+        return response

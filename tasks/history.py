@@ -112,27 +112,33 @@ def _entries_for(records, model, subject_of, extra_values=None):
     return entries
 
 
-def _cooperating_departments_by_record(records):
-    """The cooperating departments each historical task record saw, as one readable value."""
-    through = apps.get_model("tasks", "HistoricalTask_cooperating_departments")
-    names_by_record = defaultdict(list)
-    for history_id, name in (
-        through.objects.filter(history__in=[r.history_id for r in records])
-        .order_by("department__order", "department__name")
-        .values_list("history_id", "department__name")
-    ):
-        names_by_record[history_id].append(name)
-    label = str(Task._meta.get_field("cooperating_departments").verbose_name)
-    return lambda record: {label: "、".join(names_by_record.get(record.history_id, []))}
+def _departments_by_record(records):
+    """The joint lead and cooperating departments each historical task record saw, as readable values."""
+    names = {}
+    for field_name, snapshot in (("co_lead_departments", "HistoricalTask_co_lead_departments"),
+                                 ("cooperating_departments", "HistoricalTask_cooperating_departments")):
+        through = apps.get_model("tasks", snapshot)
+        by_record = defaultdict(list)
+        for history_id, name in (
+            through.objects.filter(history__in=[r.history_id for r in records])
+            .order_by("department__order", "department__name")
+            .values_list("history_id", "department__name")
+        ):
+            by_record[history_id].append(name)
+        names[str(Task._meta.get_field(field_name).verbose_name)] = by_record
+    return lambda record: {label: "、".join(by_record.get(record.history_id, [])) for label, by_record in names.items()}
 
 
-def task_history(task):
-    """All changes to the task, its milestones, reports and requests, newest first."""
+def task_history(task, viewer):
+    """All changes to the task, its milestones, reports and requests that `viewer` may see, newest
+    first. A report's draft versions stay inside its department, as the draft itself does."""
+    from .permissions import can_see_report
+
     task_model = type(task)
     task_records = list(task.history.select_related("history_user"))
     entries = _entries_for(
         task_records, task_model, lambda r: _("Task"),
-        extra_values=_cooperating_departments_by_record(task_records),
+        extra_values=_departments_by_record(task_records),
     )
     entries += _entries_for(
         list(Milestone.history.filter(task_id=task.pk).select_related("history_user")),
@@ -140,7 +146,8 @@ def task_history(task):
         lambda r: _("Milestone ‘%(title)s’") % {"title": r.title},
     )
     entries += _entries_for(
-        list(ProgressReport.history.filter(task_id=task.pk).select_related("history_user")),
+        [record for record in ProgressReport.history.filter(task_id=task.pk).select_related("history_user")
+         if can_see_report(viewer, record)],
         ProgressReport,
         lambda r: _("Report for %(month)s") % {"month": chinese_month(r.month)},
     )

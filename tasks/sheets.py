@@ -51,8 +51,9 @@ def set_widths(sheet, columns):
         sheet.set_column(index, index, column.width)
 
 
-# A cell starting with one of these is a formula to a spreadsheet program opening a CSV file.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting with one of these is a formula to a spreadsheet program opening a CSV file;
+# some read the full-width forms (＝＋－＠) as formula signs too.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def inert_csv_text(value):

@@ -96,6 +96,17 @@ def test_task_list_csv_prefixes_an_apostrophe_that_gives_the_text_back(client, h
         assert values[column] == "'" + HOSTILE[original]
         assert values[column][1:] == HOSTILE[original]
     assert [inert_csv_text(v) for v in ("\tx", "\rx", "-1", "正常")] == ["'\tx", "'\rx", "'-1", "正常"]
+    assert [inert_csv_text(v) for v in ("＝1+1", "＋1", "－1", "＠SUM(A1)")] == ["'＝1+1", "'＋1", "'－1", "'＠SUM(A1)"]
+
+
+def test_the_admin_export_keeps_them_as_text(admin_client, hostile_task):
+    response = admin_client.post(reverse("admin:tasks_task_export"), {
+        "format": "0", "resource": "0", **{f"taskresource_{name}": "on" for name in (
+            "number", "section", "title", "content", "lead_department", "cooperating_departments",
+            "responsible_leader", "responsible_person", "deadline")},
+    })
+    assert response.status_code == 200, response.content[:500]
+    assert_inert_xlsx(response.content, [HOSTILE["title"], HOSTILE["responsible_person"]])
 
 
 def test_monthly_ledger_xlsx_keeps_report_text_inert(hostile_task):

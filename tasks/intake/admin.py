@@ -1,6 +1,7 @@
 """django-import-export in the admin, on the same resource and the same reader as the import page."""
 
 import io
+import tempfile
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 
 from tasks.models import Plan
 
+from .exporters import write_task_workbook
 from .resources import TaskResource, task_sheet_dataset
 from .task_sheet import TaskSheetError, read_task_sheet
 
@@ -24,6 +26,17 @@ class TaskSheetXLSX(base_formats.XLSX):
             raise ValueError(str(error))
 
 
+class TaskSheetXLSXExport(base_formats.XLSX):
+    """The admin's export written by the portal's own writer: every cell a text cell, so a value
+    such as =HYPERLINK(…) in 责任人 stays text (tablib would write it as a live formula)."""
+
+    def export_data(self, dataset, **kwargs):
+        with tempfile.TemporaryFile() as handle:
+            write_task_workbook(handle, dataset)
+            handle.seek(0)
+            return handle.read()
+
+
 class PlanImportForm(ImportForm):
     plan = forms.ModelChoiceField(queryset=Plan.objects.all(), label=_("Plan"))
 
@@ -35,7 +48,7 @@ class PlanConfirmImportForm(ConfirmImportForm):
 class TaskImportExportMixin(ImportExportMixin):
     resource_classes = [TaskResource]
     import_formats = [TaskSheetXLSX]
-    export_formats = [base_formats.XLSX]
+    export_formats = [TaskSheetXLSXExport]
     import_form_class = PlanImportForm
     confirm_form_class = PlanConfirmImportForm
 

@@ -11,7 +11,7 @@ from tasks import permissions
 from tasks.formats import chinese_month
 from tasks.models import ProgressReport
 
-from .common import atomic_with_files, model_save, model_update, notify, task_url
+from .common import StaleEditError, atomic_with_files, model_save, model_update, notify, task_url
 from .evidence import evidence_attach
 from .tasks import task_update
 
@@ -33,7 +33,11 @@ def report_save(
     *, task, department, month, author, progress, percent, problems="", next_steps="",
     percent_drop_reason="", expected_version=None, uploads=(), submit=False,
 ):
-    """Create or edit a department's report for a month, optionally submitting it at once."""
+    """Create or edit a department's report for a month, optionally submitting it at once.
+
+    `expected_version` is the version the form showed: 0 when it showed no report, in which case a
+    report someone else created meanwhile is not overwritten (the second person is told to reload).
+    """
     month = month.replace(day=1)
     report = (
         ProgressReport.objects.select_for_update()
@@ -53,6 +57,10 @@ def report_save(
         "author": author, "progress": progress.strip(), "problems": problems.strip(),
         "next_steps": next_steps.strip(), "percent": percent, "percent_drop_reason": percent_drop_reason.strip(),
     }
+    if report is not None and expected_version == 0:
+        raise StaleEditError(
+            _("Someone else saved this month's report in the meantime. Reload the page to see it.")
+        )
     if report is None:
         report = model_save(ProgressReport(task=task, month=month, department=department, **text), actor=author)
     else:
@@ -82,6 +90,11 @@ def _report_people(report):
     return [report.author, *department_heads(report.department)]
 
 
+def _refuse_own_report(report, actor):
+    if actor is not None and actor.pk == report.author_id:
+        raise ValidationError(_("You wrote this report, so someone else must review it."))
+
+
 def _record_review(report, *, state, actor, note, expected_version):
     model_update(instance=report, actor=actor, expected_version=expected_version, data={
         "state": state, "reviewer": actor, "reviewed_at": timezone.now(), "review_note": note.strip(),
@@ -92,6 +105,7 @@ def _record_review(report, *, state, actor, note, expected_version):
 def report_accept(*, report, actor, note="", expected_version=None):
     if report.state != ProgressReport.State.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be accepted."))
+    _refuse_own_report(report, actor)
     _record_review(
         report, state=ProgressReport.State.ACCEPTED, actor=actor, note=note,
         expected_version=expected_version,
@@ -113,6 +127,7 @@ def report_accept(*, report, actor, note="", expected_version=None):
 def report_return(*, report, actor, note, expected_version=None):
     if report.state != ProgressReport.State.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be returned."))
+    _refuse_own_report(report, actor)
     if not note.strip():
         raise ValidationError({"review_note": _("Say what needs to change when returning a report.")})
     _record_review(

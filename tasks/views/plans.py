@@ -78,7 +78,7 @@ class TaskDetailView(TaskViewMixin, TemplateView):
             "today": timezone.localdate(),
         }
         if self.tab == "history":
-            context["history"] = task_history(task)
+            context["history"] = task_history(task, user)
         else:
             context["reports"] = selectors.reports_shown_on_task_page(user, task)
             context["requests"] = selectors.task_requests(task)

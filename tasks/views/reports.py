@@ -106,7 +106,8 @@ class ReportEditView(TaskViewMixin, TemplateView):
                     author=request.user, progress=data["progress"], percent=data["percent"],
                     problems=data["problems"], next_steps=data["next_steps"],
                     percent_drop_reason=data["percent_drop_reason"],
-                    expected_version=data["version"], uploads=data["files"],
+                    # 0: the form was opened when there was no report yet.
+                    expected_version=data["version"] or 0, uploads=data["files"],
                     submit="submit" in request.POST,
                 )
             except services.StaleEditError as error:

@@ -99,3 +99,4 @@ def test_twenty_reports_submitted_at_once_are_all_stored(lead_department, lead_h
     assert race(*[submit(task, index) for index, task in enumerate(tasks, start=1)]) == ["saved"] * 20
     stored = ProgressReport.objects.filter(month=month, state=ProgressReport.State.SUBMITTED)
     assert sorted(stored.values_list("percent", flat=True)) == list(range(1, 21))
+

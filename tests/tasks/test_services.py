@@ -7,6 +7,7 @@ from guardian.shortcuts import get_perms
 from tasks import services
 from tasks.models import ProgressReport, Task
 
+from .. import factories
 from ..factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +97,53 @@ def test_history_tab_shows_reassignment_in_words(task, supervisor_user, unrelate
     services.task_assign_departments(
         task=task, lead=unrelated_department, cooperating=[task.lead_department], actor=supervisor_user
     )
-    changes = [(c.field, c.old, c.new) for entry in task_history(task) for c in entry.changes]
+    changes = [(c.field, c.old, c.new) for entry in task_history(task, supervisor_user) for c in entry.changes]
     assert ("牵头单位", "基础教育科", "计划财务科") in changes
     # simple-history records the M2M change as a removal and an addition.
     assert ("配合单位", "督导室", "—") in changes and ("配合单位", "—", "基础教育科") in changes
+
+
+def test_history_shows_joint_leads_and_keeps_drafts_inside_their_department(
+    task, supervisor_user, lead_staff, cooperating_staff, unrelated_department
+):
+    from tasks.history import task_history
+
+    services.task_assign_departments(task=task, lead=task.lead_department, co_leads=[unrelated_department],
+                                     cooperating=[], actor=supervisor_user)
+    services.report_save(task=task, department=task.lead_department, month=datetime.date(2021, 5, 1),
+                         author=lead_staff, progress="尚未报出的草稿内容", percent=10)
+
+    def seen_by(user):
+        return [(c.field, c.new) for entry in task_history(task, user) for c in entry.changes]
+
+    assert ("共同牵头单位", "计划财务科") in seen_by(supervisor_user)
+    assert ("进展情况", "尚未报出的草稿内容") in seen_by(lead_staff), "the drafting office sees its draft"
+    assert not any("草稿内容" in new for _field, new in seen_by(cooperating_staff))
+    assert not any("草稿内容" in new for _field, new in seen_by(supervisor_user))
+
+
+def test_a_first_save_does_not_overwrite_a_report_someone_else_created_meanwhile(lead_department, lead_head, lead_staff):
+    """Two people open the empty report form; the first saves; the second is told to reload."""
+    task = factories.assigned_task(lead=lead_department)
+    month = datetime.date(2021, 6, 1)
+    services.report_save(task=task, department=lead_department, month=month, author=lead_staff,
+                         progress="第一个人写的。", percent=10, expected_version=0)
+    with pytest.raises(services.StaleEditError):
+        services.report_save(task=task, department=lead_department, month=month, author=lead_head,
+                             progress="第二个人写的。", percent=20, expected_version=0)
+    assert ProgressReport.objects.get(task=task, month=month).progress == "第一个人写的。"
+
+
+def test_nobody_reviews_a_report_they_wrote(task, lead_head, supervisor_user):
+    """A supervisor who also drafted for an office cannot accept that report."""
+    from departments.services import membership_set
+
+    membership_set(user=supervisor_user, department=task.lead_department, role="head")
+    report = services.report_save(task=task, department=task.lead_department, month=datetime.date(2021, 6, 1),
+                                  author=supervisor_user, progress="自己写的。", percent=10, submit=True)
+    for review in (lambda: services.report_accept(report=report, actor=supervisor_user),
+                   lambda: services.report_return(report=report, actor=supervisor_user, note="退回")):
+        with pytest.raises(ValidationError, match="someone else|他人"):
+            review()
+    report.refresh_from_db()
+    assert report.state == "submitted"
