@@ -16,7 +16,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.db import connection
@@ -57,6 +57,8 @@ def backup_create(target_root):
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     folder = Path(target_root) / f"siping-edu-{stamp}"
     folder.mkdir(parents=True, exist_ok=False)
+    # The dump holds password hashes and every report: readable by the owner only.
+    folder.chmod(0o700)
     database = connection.settings_dict
     if connection.vendor == "postgresql":
         dump = folder / "database.dump"
@@ -93,6 +95,8 @@ def backup_create(target_root):
         "files": files,
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
+    for path in folder.rglob("*"):
+        path.chmod(0o700 if path.is_dir() else 0o600)
     return folder
 
 
@@ -103,6 +107,11 @@ def backup_verify(folder):
         manifest = json.loads((folder / MANIFEST).read_text())
     except (OSError, ValueError):
         raise BackupError(f"{folder} has no readable {MANIFEST}; it is not a backup of this portal.")
+    unsafe = [name for name in [manifest.get("database_file", ""), *manifest.get("files", {})]
+              if not _inside(name, prefix="media/" if name != manifest.get("database_file") else "")]
+    if unsafe:
+        # A name such as media/../../etc/x would write outside MEDIA_ROOT on restore.
+        raise BackupError("The manifest names files outside the backup; nothing was restored: " + "; ".join(unsafe[:5]))
     problems = []
     dump = folder / manifest["database_file"]
     if not dump.exists() or sha256_of(dump) != manifest["database_sha256"]:
@@ -114,6 +123,13 @@ def backup_verify(folder):
     if problems:
         raise BackupError("The backup is damaged; nothing was restored. " + "; ".join(problems[:10]))
     return manifest
+
+
+def _inside(name, *, prefix):
+    """A plain relative path below `prefix`, with no .. and not absolute."""
+    path = PurePosixPath(name)
+    return (bool(name) and "\\" not in name and not path.is_absolute() and ".." not in path.parts
+            and name.startswith(prefix) and (prefix or "/" not in name))
 
 
 def backup_restore(folder):

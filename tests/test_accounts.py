@@ -68,6 +68,7 @@ def test_without_a_proxy_a_forged_header_changes_nothing(client, clerk, settings
 def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(client, clerk, settings):
     """The proxy appends the client's address; whatever the client wrote before it is ignored."""
     settings.BEHIND_HTTPS_PROXY = True
+    settings.TRUSTED_PROXY_ADDRESSES = ["172.16.0.2"]
     for spoofed in ["1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4", "5.5.5.5"]:
         attempt(client, "clerk", "wrong", address="172.16.0.2", HTTP_X_FORWARDED_FOR=f"{spoofed}, 203.0.113.9")
     assert AccessAttempt.objects.get(username="clerk").ip_address == "203.0.113.9"
@@ -77,6 +78,17 @@ def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(client, clerk, se
     fresh = attempt(Client(), "clerk", factories.TEST_PASSWORD, address="172.16.0.2",
                     HTTP_X_FORWARDED_FOR="203.0.113.10")
     assert fresh.status_code == 302
+
+
+def test_a_client_talking_to_the_application_directly_cannot_choose_its_address(client, clerk, settings):
+    """Production settings trust X-Forwarded-For, but only from the proxy's own address."""
+    settings.BEHIND_HTTPS_PROXY = True
+    settings.TRUSTED_PROXY_ADDRESSES = ["127.0.0.1"]
+    for spoofed in ["1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4", "5.5.5.5"]:
+        attempt(client, "clerk", "wrong", address="198.51.100.7", HTTP_X_FORWARDED_FOR=spoofed)
+    assert AccessAttempt.objects.get(username="clerk").ip_address == "198.51.100.7"
+    rotated = attempt(client, "clerk", factories.TEST_PASSWORD, address="198.51.100.7", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    assert rotated.status_code == 429, "rotating the header does not escape the lock"
 
 
 def _session_times(client):

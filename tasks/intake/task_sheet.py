@@ -11,6 +11,7 @@ dimension. Cells are read in read-only mode and never evaluated.
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -161,7 +162,11 @@ def read_task_sheet(handle, *, max_rows=None):
     import openpyxl
 
     max_rows = max_rows or settings.IMPORT_MAX_ROWS
-    merges = _check_archive(handle)
+    try:
+        merges = _check_archive(handle)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, UnicodeDecodeError):
+        # A wrong checksum or truncated data inside an otherwise well-formed archive.
+        raise TaskSheetError(_("The file is damaged or truncated and cannot be read."))
     try:
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception:

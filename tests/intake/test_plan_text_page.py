@@ -70,3 +70,47 @@ def test_bad_files_say_why(client, supervisor_user, name, content, message):
     response = preview(client, file=SimpleUploadedFile(name, content))
     assert response.status_code == 400 and message in response.content.decode()
     assert not Plan.objects.exists()
+
+
+def _rewritten(data, name, transform):
+    import zipfile
+
+    source, target = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(target, "w") as archive:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            archive.writestr(item, transform(content) if item.filename == name else content)
+    return target.getvalue()
+
+
+def test_a_word_file_with_malformed_xml_is_refused_with_a_message(client, supervisor_user):
+    from docx import Document
+
+    buffer = io.BytesIO()
+    document = Document()
+    document.add_paragraph("一、党建")
+    document.save(buffer)
+    broken = _rewritten(buffer.getvalue(), "word/document.xml", lambda xml: xml.replace(b"</w:body>", b"<w:p>"))
+    client.force_login(supervisor_user)
+    response = preview(client, file=SimpleUploadedFile("要点.docx", broken))
+    assert response.status_code == 400 and ".docx 文件无法读取" in response.content.decode()
+
+
+def test_a_workbook_with_a_bad_checksum_is_refused_with_a_message(client, supervisor_user):
+    import zipfile
+
+    from .test_sheet_import import GOOD_ROWS, ledger_file
+
+    data = bytearray(ledger_file(GOOD_ROWS).getvalue())
+    # The central directory's CRC-32 of the sheet no longer matches the sheet's bytes.
+    entry = data.index(b"PK\x01\x02" + b"", data.index(b"xl/worksheets/sheet1.xml") - 46)
+    while data[entry + 46:entry + 46 + 24] != b"xl/worksheets/sheet1.xml":
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    data[entry + 16] ^= 0xFF
+    with pytest.raises(zipfile.BadZipFile):
+        zipfile.ZipFile(io.BytesIO(bytes(data))).read("xl/worksheets/sheet1.xml")
+    client.force_login(supervisor_user)
+    response = client.post(reverse("intake:task_sheet_import"), {
+        "action": "upload", "plan_year": 2031, "file": SimpleUploadedFile("t.xlsx", bytes(data))})
+    assert response.status_code == 400 and "文件已损坏" in response.content.decode()
+    assert not Plan.objects.exists()

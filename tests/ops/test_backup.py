@@ -105,3 +105,24 @@ def test_a_damaged_backup_is_refused_before_anything_is_restored(recorded_work, 
     result = restore_in_new_process(folder, database_url, tmp_path / "restored-media")
     assert result.returncode != 0 and "damaged" in result.stderr
     assert not (tmp_path / "restored-media").exists()
+
+
+def test_a_backup_is_readable_by_its_owner_only(recorded_work, tmp_path):
+    folder = backup_create(tmp_path / "backups")
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert {path.stat().st_mode & 0o777 for path in folder.rglob("*") if path.is_file()} == {0o600}
+
+
+@pytest.mark.parametrize("name", ["media/../../outside.txt", "/etc/passwd", "media/../secret", "../media/x",
+                                  "other/x.pdf"])
+def test_a_manifest_naming_files_outside_the_backup_is_refused(recorded_work, tmp_path, empty_database, name):
+    folder = backup_create(tmp_path / "backups")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["files"][name] = {"sha256": "0" * 64, "size": 1}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(BackupError, match="outside the backup"):
+        backup_verify(folder)
+    database_url, _count = empty_database
+    result = restore_in_new_process(folder, database_url, tmp_path / "restored-media")
+    assert result.returncode != 0 and not (tmp_path / "outside.txt").exists()
+    assert not (tmp_path / "restored-media").exists()
