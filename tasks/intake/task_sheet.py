@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tasks.formats import whole_number
 
@@ -37,6 +38,9 @@ REQUIRED = ("title",)
 FOOTER_PREFIXES = ("备注", "合计", "注：", "注:", "说明：", "说明:")
 MAX_ENTRIES = 500
 MAX_COLUMNS = 100
+MAX_MERGES = 5000
+BUDGET_LABELS = {"rows": _lazy("rows"), "cells": _lazy("cells"), "merged ranges": _lazy("merged ranges"),
+                 "shared strings": _lazy("shared strings")}
 SECTION_CELL = re.compile(r"^\s*([一二三四五六七八九十百零]+)\s*[、.．]\s*(.+?)\s*$")
 CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
@@ -123,14 +127,47 @@ def _check_archive(handle):
                 % {"rows": rows, "columns": columns, "limit": settings.IMPORT_MAX_ROWS}
             )
     with archive.open(sheet_name) as sheet:
-        merges = _merged_ranges(sheet)
+        xml = sheet.read()
+    _check_budget(archive, names, xml)
+    merges = _merged_ranges(xml)
     handle.seek(0)
     return merges
 
 
-def _merged_ranges(sheet):
+def _check_budget(archive, names, xml):
+    """What a workbook may hold, counted on its XML before any parsing: a file of a few kilobytes
+    can declare millions of cells, shared strings or merged ranges and keep a parser busy for
+    minutes. A task list needs a fraction of each."""
+    limit_rows = settings.IMPORT_MAX_ROWS + 50
+    counts = {
+        "rows": xml.count(b"<row"),
+        "cells": xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>"),
+        "merged ranges": xml.count(b"<mergeCell "),
+        "shared strings": 0,
+    }
+    if "xl/sharedStrings.xml" in names:
+        with archive.open("xl/sharedStrings.xml") as strings:
+            tail = b""
+            while chunk := strings.read(1 << 20):
+                # Every string entry opens with "<si"; two bytes carried over count a tag cut by
+                # the chunk boundary once, and no whole tag fits in them to be counted twice.
+                window = tail + chunk
+                counts["shared strings"] += window.count(b"<si")
+                tail = window[-2:]
+    limits = {"rows": limit_rows, "cells": limit_rows * MAX_COLUMNS, "merged ranges": MAX_MERGES,
+              "shared strings": limit_rows * MAX_COLUMNS}
+    for what, count in counts.items():
+        if count > limits[what]:
+            raise TaskSheetError(
+                _("The workbook holds %(count)d %(what)s, more than a task list can (at most %(limit)d); it is refused.")
+                % {"count": count, "what": BUDGET_LABELS[what], "limit": limits[what]}
+            )
+
+
+def _merged_ranges(xml):
     """Merged ranges from the sheet XML; read-only mode does not expose them."""
-    text = sheet.read().decode("utf-8", "replace")
+    start = xml.find(b"<mergeCells")
+    text = xml[start:].decode("utf-8", "replace") if start >= 0 else ""
     ranges = []
     for ref in re.findall(r'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"', text):
         start, end = ref.split(":")
@@ -254,14 +291,17 @@ def _band_text(cells, found):
 
 
 def _fill_merged(rows, merges):
-    """A value in a merged block applies to every row and column it spans."""
+    """A value in a merged block applies to every row and column it spans (clipped to the rows
+    and columns read: a range may claim a million rows that are not there)."""
     by_line = {line: row for line, row in rows}
+    last_line = max(by_line, default=0)
     for top, left, bottom, right in merges:
         source = by_line.get(top)
         if source is None or left - 1 >= len(source):
             continue
         value = source[left - 1]
-        for line in range(top, bottom + 1):
+        right = min(right, MAX_COLUMNS)
+        for line in range(top, min(bottom, last_line) + 1):
             row = by_line.get(line)
             if row is None:
                 continue

@@ -263,19 +263,66 @@ def huge_dimension():
                    lambda xml: xml.replace(b'<dimension ref="A1:I5"/>', b'<dimension ref="A1:XFD1048576"/>'))
 
 
+def _sheet_rewritten(transform, part="xl/worksheets/sheet1.xml"):
+    from .test_task_sheet import rewrite
+
+    return rewrite(ledger_file(GOOD_ROWS).getvalue(), part, transform)
+
+
+def many_merges():
+    """A few kilobytes declaring thousands of merged ranges a million rows tall."""
+    merges = b"".join(b'<mergeCell ref="A%d:A1048576"/>' % (n % 5 + 1) for n in range(6000))
+    return _sheet_rewritten(lambda xml: xml.replace(b"</sheetData>", b'</sheetData><mergeCells count="6000">'
+                                                    + merges + b"</mergeCells>"))
+
+
+def many_shared_strings():
+    """Empty shared strings by the ten thousand, compressed to a few kilobytes."""
+    import zipfile
+
+    data = ledger_file(GOOD_ROWS)
+    out = io.BytesIO()
+    with zipfile.ZipFile(data) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        target.writestr("xl/sharedStrings.xml", b'<sst count="20000">' + b"<si/>" * 20000 + b"</sst>")
+    out.seek(0)
+    return out
+
+
+def many_empty_cells():
+    """Rows of thousands of empty cells each, well past the columns a task list has."""
+    row = b"<row>" + b"<c/>" * 2000 + b"</row>"
+    return _sheet_rewritten(lambda xml: xml.replace(b"</sheetData>", row * 10 + b"</sheetData>"))
+
+
 @pytest.mark.parametrize("make_file", [
     lambda: io.BytesIO(b"not a workbook at all"),
     lambda: io.BytesIO(ledger_file(GOOD_ROWS).getvalue()[:900]),
     entity_bomb,
     huge_dimension,
-], ids=["not-a-workbook", "truncated", "xml-entity-bomb", "huge-dimension"])
-def test_hostile_and_broken_files_are_refused_and_change_nothing(offices, make_file):
+    many_merges,
+    many_shared_strings,
+    many_empty_cells,
+], ids=["not-a-workbook", "truncated", "xml-entity-bomb", "huge-dimension", "merges", "shared-strings",
+        "empty-cells"])
+def test_hostile_and_broken_files_are_refused_and_change_nothing(offices, make_file, settings):
     from tasks.intake.task_sheet import TaskSheetError
 
+    settings.IMPORT_MAX_ROWS = 100  # the budgets scale with it: 150 rows, 15,000 cells and strings
     before = snapshot()
     with pytest.raises(TaskSheetError):
         task_sheet_import(handle=make_file(), plan_year=2022, actor=None, dry_run=False)
     assert snapshot() == before
+
+
+def test_tall_merged_ranges_are_clipped_to_the_rows_there_are(offices):
+    """Under the budget, a range claiming a million rows fills only the rows the sheet has."""
+    tall = _sheet_rewritten(lambda xml: xml.replace(
+        b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="B3:B1048576"/></mergeCells>'))
+    report = task_sheet_import(handle=tall, plan_year=2022, actor=None, dry_run=False)
+    assert report.applied
+    assert {t.section.title for t in Task.objects.filter(plan__year=2022)} == {"党建工作", "教育改革"}
 
 
 def test_a_ledger_with_band_rows_and_no_section_column_and_rows_without_numbers(offices):
