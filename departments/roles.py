@@ -33,6 +33,7 @@ class Role:
     label: str
     capabilities: frozenset
     demo_username: str  # the account `load_demo` creates for this role
+    landing: str  # the URL name a person of this role lands on after logging in
 
 
 LEADER = "局领导"
@@ -42,14 +43,15 @@ ADMINISTRATOR = "系统管理员"
 ROLES = (
     Role(LEADER, _("Bureau leader"), frozenset({
         Capability.READ_ALL_TASKS, Capability.READ_SUMMARIES, Capability.WRITE_INSTRUCTIONS,
-    }), "leader"),
+    }), "leader", "reports:dashboard"),
     Role(SUPERVISOR, _("Supervision office"), frozenset({
         Capability.READ_ALL_TASKS, Capability.SEE_DRAFT_PLANS, Capability.CHANGE_ANY_TASK,
         Capability.REVIEW_REPORTS, Capability.DECIDE_REQUESTS, Capability.IMPORT_PLANS,
         Capability.GENERATE_SUMMARIES, Capability.READ_SUMMARIES, Capability.RECEIVE_ESCALATIONS,
         Capability.MANAGE_UNITS,
-    }), "supervisor"),
-    Role(ADMINISTRATOR, _("Administrator"), frozenset({Capability.SEE_DRAFT_PLANS, Capability.MANAGE_UNITS}), "admin"),
+    }), "supervisor", "tasks:review_queue"),
+    Role(ADMINISTRATOR, _("Administrator"), frozenset({Capability.SEE_DRAFT_PLANS, Capability.MANAGE_UNITS}), "admin",
+         "departments:aliases"),
 )
 ROLE_BY_NAME = {role.name: role for role in ROLES}
 BUREAU_ROLES = {role.name: role.label for role in ROLES}
@@ -69,6 +71,15 @@ def roles_of(user):
             user.groups.filter(name__in=ROLE_BY_NAME).values_list("name", flat=True)
         )
     return user._bureau_roles
+
+
+def landing_of(user):
+    """Where a person of a bureau-wide role starts (the first of their roles in ROLES order), or None."""
+    held = roles_of(user)
+    role = next((role for role in ROLES if role.name in held), None)
+    if role is None and user.is_authenticated and user.is_active and user.is_superuser:
+        role = SUPERUSER_ROLE
+    return role.landing if role else None
 
 
 def capabilities_of(user):

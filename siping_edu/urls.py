@@ -1,11 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from tasks.views import HomeView
 
+def favicon(request):
+    # At request time: the static name may be a hashed one from the manifest.
+    return redirect(static("favicon.svg"), permanent=True)
+
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    # Browsers ask for /favicon.ico whatever the page says: answer it instead of a 404 per visit.
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

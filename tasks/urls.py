@@ -7,6 +7,7 @@ app_name = "tasks"
 task = "plans/<int:year>/tasks/<int:number>/"
 
 urlpatterns = [
+    path("plan/", views.CurrentPlanView.as_view(), name="current_plan"),
     path("plans/<int:year>/", views.PlanDetailView.as_view(), name="plan_detail"),
     path(task, views.TaskDetailView.as_view(), name="task_detail"),
     path(f"{task}history/", views.TaskHistoryView.as_view(), name="task_history"),

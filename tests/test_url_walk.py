@@ -34,11 +34,13 @@ LOGIN = "/accounts/login/"
 # The administrator is a superuser and acts with the supervision office's rights.
 EXPECTED = {
     "home": "302 302 302 302 302 302 302 302",
+    "favicon": "301 301 301 301 301 301 301 301",
     "login": "200 302 302 302 302 302 302 302",
     "logout": "302 302 302 302 302 302 302 302",
     "password_change": "302 200 200 200 200 200 200 200",
     "password_change_done": "302 200 200 200 200 200 200 200",
     "set_language": "302 302 302 302 302 302 302 302",
+    "tasks:current_plan": "302 302 302 302 302 302 302 302",
     "tasks:plan_detail": "302 200 200 200 200 200 200 200",
     "tasks:task_detail": "302 200 200 200 200 200 200 200 | 302 200 200 200 200 200 200 200",
     "tasks:task_history": "302 200 200 200 200 200 200 200 | 302 200 200 200 200 200 200 200",

@@ -5,6 +5,7 @@ from .instructions import InstructionCreateView, InstructionReplyView
 from .milestones import MilestoneCreateView, MilestoneView
 from .notifications import NotificationListView, NotificationsReadView
 from .plans import (
+    CurrentPlanView,
     HomeView,
     MyTasksView,
     PlanDetailView,
@@ -16,7 +17,7 @@ from .reports import ReportEditView, ReportReviewView, ReviewQueueView
 from .requests import TaskRequestCreateView, TaskRequestDecideView
 
 __all__ = [
-    "EvidenceDownloadView", "HomeView", "InstructionCreateView", "InstructionReplyView", "MilestoneCreateView",
+    "CurrentPlanView", "EvidenceDownloadView", "HomeView", "InstructionCreateView", "InstructionReplyView", "MilestoneCreateView",
     "MilestoneView", "MyTasksView", "NotificationListView", "NotificationsReadView", "PlanDetailView",
     "ReportEditView", "ReportReviewView", "ResponsiblePersonView", "ReviewQueueView", "TaskDetailView",
     "TaskHistoryView", "TaskRequestCreateView", "TaskRequestDecideView",

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from departments.roles import landing_of
+from departments.selectors import working_memberships
 from tasks import permissions, selectors, services
 from tasks.formats import whole_number
 from tasks.forms import (
@@ -21,12 +23,26 @@ from tasks.forms import (
 )
 from tasks.history import task_history
 from tasks.models import ProgressReport
-from tasks.status import default_as_of, month_end, status_of
+from tasks.formats import month_end
+from tasks.status import default_as_of, status_of
 
 from .common import TaskViewMixin, require
 
 
-class HomeView(LoginRequiredMixin, TemplateView):
+class HomeView(LoginRequiredMixin, View):
+    """Where a login lands: leaders on the dashboard, the supervision office on the review queue,
+    office staff and heads on their tasks (`departments.roles.ROLES` says which)."""
+
+    def get(self, request, *args, **kwargs):
+        landing = landing_of(request.user)
+        if landing:
+            return redirect(landing)
+        if working_memberships(request.user):
+            return redirect("tasks:my_tasks")
+        return redirect("tasks:current_plan")
+
+
+class CurrentPlanView(LoginRequiredMixin, TemplateView):
     template_name = "tasks/plan_empty.html"
 
     def get(self, request, *args, **kwargs):

@@ -15,7 +15,7 @@ def plan_task(task):
 
 def page_urls(task):
     return [
-        reverse("home"),
+        reverse("tasks:current_plan"),
         reverse("tasks:plan_detail", kwargs={"year": task.plan.year}),
         reverse("tasks:task_detail", kwargs={"year": task.plan.year, "number": task.number}),
     ]
@@ -30,7 +30,7 @@ def test_anonymous_visitors_are_sent_to_login(client, task):
 
 def test_pages_answer_for_a_member_in_chinese(client, task, unrelated_staff):
     client.force_login(unrelated_staff)
-    home = client.get(reverse("home"))
+    home = client.get(reverse("tasks:current_plan"))
     assert home.status_code == 302 and home["Location"] == page_urls(task)[1]
     plan_page = client.get(page_urls(task)[1])
     assert plan_page.status_code == 200
@@ -59,8 +59,25 @@ def test_missing_task_is_404(client, task):
 
 def test_home_without_a_plan_explains_itself(client):
     client.force_login(UserFactory())
-    response = client.get(reverse("home"))
+    response = client.get(reverse("home"), follow=True)
     assert response.status_code == 200 and "暂无工作要点" in response.content.decode()
+
+
+def test_each_role_lands_where_its_work_is(client, task, lead_staff, lead_head, supervisor_user, leader_user):
+    """After logging in: leaders on the dashboard, the supervision office on the review queue,
+    office staff and heads on their tasks."""
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    expected = {
+        leader_user: reverse("reports:dashboard"), supervisor_user: reverse("tasks:review_queue"),
+        lead_staff: reverse("tasks:my_tasks"), lead_head: reverse("tasks:my_tasks"),
+        admin: reverse("tasks:review_queue"),
+    }
+    for user, landing in expected.items():
+        client.force_login(user)
+        assert client.get(reverse("home"))["Location"] == landing, user
+    login = client.post(reverse("login"), {"username": "leader", "password": "pass-for-tests"}, follow=False)
+    assert login["Location"] == reverse("home")
 
 
 def test_language_switch_shows_english_and_back(client, task):
@@ -93,3 +110,27 @@ def test_admin_lists_every_model(admin_client):
                  "tasks/notification", "reports/quarterlysummary", "reports/reminderlog"]:
         assert admin_client.get(f"/admin/{name}/").status_code == 200, name
     assert admin_client.get("/admin/tasks/task/?q=督导").status_code == 200
+
+
+def test_refusals_and_missing_pages_answer_in_chinese_in_the_portal_layout(client, task, unrelated_staff):
+    client.force_login(unrelated_staff)
+    refused = client.get(reverse("tasks:review_queue"))
+    assert refused.status_code == 403 and "您无权打开此页面" in refused.content.decode()
+    assert 'class="site-nav"' in refused.content.decode()
+    missing = client.get("/plans/2021/tasks/999/")
+    assert missing.status_code == 404 and "此页面不存在" in missing.content.decode()
+
+
+def test_the_error_page_needs_nothing_but_itself(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500 and "系统暂时出错" in response.content.decode()
+
+
+def test_the_favicon_is_served_not_a_404(client):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+    assert finders.find("favicon.svg"), "the icon is one of the portal's own static files"
