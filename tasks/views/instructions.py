@@ -14,10 +14,16 @@ from tasks.forms import (
     InstructionReplyForm,
 )
 
-from .common import TaskViewMixin, require
+from .common import add_errors, require
+from .plans import TaskDetailView
 
 
-class InstructionCreateView(TaskViewMixin, View):
+class InstructionCreateView(TaskDetailView):
+    """A refused 批示 comes back on the task page with its text and the reason beside the field."""
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseRedirect(self.task_url(anchor="instructions"))
+
     def post(self, request, *args, **kwargs):
         require(permissions.can_write_instructions(request.user, self.task))
         form = InstructionForm(request.POST)
@@ -25,14 +31,12 @@ class InstructionCreateView(TaskViewMixin, View):
             try:
                 instruction = services.instruction_write(task=self.task, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                add_errors(form, error)
             else:
                 messages.success(request, _("Instruction sent to %(department)s.") % {
                     "department": self.task.lead_department.display_name if self.task.lead_department else "—"})
                 return HttpResponseRedirect(self.task_url(anchor=f"instruction-{instruction.pk}"))
-        else:
-            messages.error(request, _("Write the instruction."))
-        return HttpResponseRedirect(self.task_url(anchor="instructions"))
+        return self.render_to_response(self.get_context_data(instruction_form=form, **kwargs), status=400)
 
 
 class InstructionReplyView(LoginRequiredMixin, View):

@@ -22,7 +22,7 @@ from .common import TaskViewMixin, require
 class MilestoneActionMixin(LoginRequiredMixin):
     """Milestone edits answer htmx with the refreshed milestone panel, others with a redirect."""
 
-    def respond(self, task, *, error=None):
+    def respond(self, task, *, error=None, form=None):
         if not self.request.htmx:
             if error:
                 messages.error(self.request, error)
@@ -31,7 +31,8 @@ class MilestoneActionMixin(LoginRequiredMixin):
         context = {
             "task": task,
             "can_edit_milestones": permissions.can_edit_milestones(self.request.user, task),
-            "milestone_form": MilestoneForm(),
+            # A refused new milestone comes back as typed, with the reason.
+            "milestone_form": form if form is not None and error else MilestoneForm(),
             "today": timezone.localdate(),
             "milestone_error": error,
         }
@@ -43,11 +44,11 @@ class MilestoneCreateView(TaskViewMixin, MilestoneActionMixin, View):
         require(permissions.can_edit_milestones(request.user, self.task))
         form = MilestoneForm(request.POST)
         if not form.is_valid():
-            return self.respond(self.task, error=_("Give the milestone a title and a due date."))
+            return self.respond(self.task, error=_("Give the milestone a title and a due date."), form=form)
         try:
             services.milestone_create(task=self.task, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            return self.respond(self.task, error=" ".join(error.messages))
+            return self.respond(self.task, error=" ".join(error.messages), form=form)
         return self.respond(self.task)
 
 

@@ -71,7 +71,7 @@ class TaskDetailView(TaskViewMixin, TemplateView):
     template_name = "tasks/task_detail.html"
     tab = "overview"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, instruction_form=None, **kwargs):
         user, task = self.request.user, self.task
         context = {
             "task": task,
@@ -86,7 +86,7 @@ class TaskDetailView(TaskViewMixin, TemplateView):
             "can_see_evidence": permissions.can_see_evidence(user, task),
             "can_instruct": permissions.can_write_instructions(user, task),
             "can_reply": permissions.can_reply_to_instructions(user, task),
-            "instruction_form": InstructionForm(),
+            "instruction_form": instruction_form or InstructionForm(),
             "milestone_form": MilestoneForm(),
             "responsible_form": ResponsiblePersonForm(
                 initial={"responsible_person": task.responsible_person, "version": task.version}

@@ -134,3 +134,25 @@ def test_the_favicon_is_served_not_a_404(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
     assert finders.find("favicon.svg"), "the icon is one of the portal's own static files"
+
+
+def test_a_refused_instruction_comes_back_with_its_text(client, task, leader_user):
+    client.force_login(leader_user)
+    url = reverse("tasks:instruction_create", kwargs={"year": task.plan.year, "number": task.number})
+    response = client.post(url, {"text": "请于月底前报送整改方案，并说明原因。", "reply_by": "2000-01-01"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "请于月底前报送整改方案，并说明原因。" in page and "2000-01-01" in page
+    assert "答复日期不能早于今天" in page or "不能早于" in page
+    assert not task.instructions.exists()
+
+
+def test_a_refused_milestone_comes_back_as_typed(client, task, lead_staff):
+    client.force_login(lead_staff)
+    url = reverse("tasks:milestone_create", kwargs={"year": task.plan.year, "number": task.number})
+    response = client.post(url, {"title": "召开全市推进会议", "due_date": "2030-01-01", "evidence_required": "on"},
+                           HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert 'value="召开全市推进会议"' in page and 'value="2030-01-01"' in page and "checked" in page
+    assert "不能晚于" in page or "deadline" in page
+    assert not task.milestones.exists()
