@@ -66,7 +66,7 @@ def task_for_viewer(user, *, year, number):
             Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
             Prefetch(
                 "reports",
-                queryset=ProgressReport.objects.select_related("department", "author", "reviewer")
+                queryset=ProgressReport.objects.select_related("department", "author", "submitted_by", "reviewer")
                 .prefetch_related("evidence")
                 .order_by("-month", "department__order"),
             ),
@@ -174,7 +174,7 @@ class MyTaskRow:
 def review_queue(user):
     return (
         permissions.reports_reviewable_by(user)
-        .select_related("task__plan", "task__lead_department", "department", "author")
+        .select_related("task__plan", "task__lead_department", "department", "author", "submitted_by")
         .order_by("submitted_at", "id")
     )
 

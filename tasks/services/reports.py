@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from departments.selectors import department_heads
 from tasks import permissions
 from tasks.formats import chinese_month
-from tasks.models import ProgressReport
+from tasks.models import Notification, ProgressReport
 
 from .common import StaleEditError, atomic_with_files, model_save, model_update, notify, task_url
 from .evidence import evidence_attach
@@ -54,7 +54,7 @@ def report_save(
             ) % {"previous": previous}}
         )
     text = {
-        "author": author, "progress": progress.strip(), "problems": problems.strip(),
+        "progress": progress.strip(), "problems": problems.strip(),
         "next_steps": next_steps.strip(), "percent": percent, "percent_drop_reason": percent_drop_reason.strip(),
     }
     if report is not None and expected_version == 0:
@@ -62,8 +62,10 @@ def report_save(
             _("Someone else saved this month's report in the meantime. Reload the page to see it.")
         )
     if report is None:
-        report = model_save(ProgressReport(task=task, month=month, department=department, **text), actor=author)
+        report = model_save(ProgressReport(task=task, month=month, department=department, author=author, **text),
+                            actor=author)
     else:
+        # The report keeps its author (填报人); who edited it is in its history.
         model_update(instance=report, data=text, actor=author, expected_version=expected_version)
     if uploads:
         evidence_attach(task=task, uploads=uploads, actor=author, report=report)
@@ -74,7 +76,28 @@ def report_save(
                 % {"department": department.display_name}
             )
         report_submit(report=report, actor=author)
+    elif not permissions.can_submit_report(author, report):
+        _tell_heads_a_draft_is_ready(report, author)
     return report
+
+
+def report_form_url(report):
+    task = report.task
+    return (reverse("tasks:report_edit", kwargs={"year": task.plan.year, "number": task.number})
+            + f"?month={report.month:%Y-%m}&department={report.department_id}")
+
+
+def _tell_heads_a_draft_is_ready(report, writer):
+    """Staff who may not submit save a draft: its office's heads are told once (until they read it)."""
+    url = report_form_url(report)
+    told = set(Notification.objects.filter(url=url, read_at=None).values_list("recipient_id", flat=True))
+    notify(
+        recipients=[head for head in department_heads(report.department) if head.pk != writer.pk and head.pk not in told],
+        message=_("%(writer)s has a draft of the %(month)s report on “%(task)s” ready for you to submit.")
+        % {"writer": writer.get_full_name() or writer.username, "month": chinese_month(report.month),
+           "task": report.task.title},
+        task=report.task, url=url,
+    )
 
 
 @transaction.atomic
@@ -82,7 +105,7 @@ def report_submit(*, report, actor):
     if report.state not in permissions.EDITABLE_REPORT_STATES:
         raise ValidationError(_("Only a draft or a returned report can be submitted."))
     return model_update(instance=report, actor=actor, data={
-        "state": ProgressReport.State.SUBMITTED, "submitted_at": timezone.now(),
+        "state": ProgressReport.State.SUBMITTED, "submitted_at": timezone.now(), "submitted_by": actor,
     })
 
 
@@ -140,7 +163,6 @@ def report_return(*, report, actor, note, expected_version=None):
         message=_("Your %(month)s report on “%(task)s” was returned: %(note)s")
         % {"month": chinese_month(report.month), "task": task.title, "note": report.review_note},
         task=task,
-        url=reverse("tasks:report_edit", kwargs={"year": task.plan.year, "number": task.number})
-        + f"?month={report.month:%Y-%m}&department={report.department_id}",
+        url=report_form_url(report),
     )
     return report

@@ -78,4 +78,5 @@ def test_notifications_on_return_and_accept_reach_author_and_heads(task, lead_st
     assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"lead_staff", "lead_head"}
     assert "被退回：请补充" in Notification.objects.filter(recipient=lead_staff).get().message
     assert services.notifications_mark_read(user=lead_staff) == 1
-    assert Notification.objects.filter(recipient=lead_head, read_at=None).count() == 1
+    # The head also heard that the draft was ready to submit.
+    assert Notification.objects.filter(recipient=lead_head, read_at=None).count() == 2

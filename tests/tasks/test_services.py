@@ -147,3 +147,22 @@ def test_nobody_reviews_a_report_they_wrote(task, lead_head, supervisor_user):
             review()
     report.refresh_from_db()
     assert report.state == "submitted"
+
+
+def test_a_report_keeps_its_writer_and_the_writer_hears_of_a_return(task, lead_staff, lead_head, supervisor_user):
+    """Staff draft, the head is told and submits, the supervision office returns: the writer is told."""
+    from tasks.models import Notification
+
+    month = datetime.date(2021, 6, 1)
+    draft = services.report_save(task=task, department=task.lead_department, month=month, author=lead_staff,
+                                 progress="初稿。", percent=30)
+    services.report_save(task=task, department=task.lead_department, month=month, author=lead_staff,
+                         progress="改过的初稿。", percent=30, expected_version=draft.version)
+    ready = Notification.objects.filter(recipient=lead_head, message__contains="草稿")
+    assert ready.count() == 1, "the head is told once, not at every save"
+    report = services.report_save(task=task, department=task.lead_department, month=month, author=lead_head,
+                                  progress="定稿。", percent=30, expected_version=draft.version + 1, submit=True)
+    assert (report.author, report.submitted_by) == (lead_staff, lead_head), "the writer stays the author"
+    services.report_return(report=report, actor=supervisor_user, note="请补充数据")
+    returned = Notification.objects.filter(recipient=lead_staff, message__contains="退回")
+    assert returned.exists(), "the writer hears that the report was returned"
