@@ -247,8 +247,36 @@ def evidence_for_viewer(user, pk):
     return evidence
 
 
-def notifications_for(user, *, limit=100):
-    return Notification.objects.filter(recipient=user).select_related("task")[:limit]
+@dataclass
+class NotificationGroup:
+    """Notices with the same words and link, shown once with how many there are."""
+
+    latest: Notification
+    ids: list
+    unread: bool
+
+    @property
+    def count(self):
+        return len(self.ids)
+
+
+NOTIFICATIONS_READ = 2000  # a year of notices for the busiest person; older ones stay in the admin
+
+
+def notification_groups(user, *, unread_only=False):
+    notifications = Notification.objects.filter(recipient=user)
+    if unread_only:
+        notifications = notifications.filter(read_at=None)
+    groups = {}
+    for notification in notifications.select_related("task").order_by("-created_at", "-id")[:NOTIFICATIONS_READ]:
+        key = (notification.message, notification.url)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = NotificationGroup(notification, [notification.pk], notification.read_at is None)
+        else:
+            group.ids.append(notification.pk)
+            group.unread = group.unread or notification.read_at is None
+    return list(groups.values())
 
 
 def unread_notification_count(user):

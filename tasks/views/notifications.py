@@ -2,6 +2,7 @@
 
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,11 +14,17 @@ from tasks.formats import whole_number
 
 
 class NotificationListView(LoginRequiredMixin, TemplateView):
+    """Notices newest first, repeated ones grouped, 30 to a page; unread only or all."""
+
     template_name = "tasks/notification_list.html"
+    per_page = 30
 
     def get_context_data(self, **kwargs):
+        unread_only = self.request.GET.get("show") == "unread"
+        groups = selectors.notification_groups(self.request.user, unread_only=unread_only)
+        page = Paginator(groups, self.per_page).get_page(whole_number(self.request.GET.get("page")) or 1)
         return super().get_context_data(
-            nav="notifications", notifications=selectors.notifications_for(self.request.user), **kwargs
+            nav="notifications", page=page, groups=page.object_list, unread_only=unread_only, **kwargs
         )
 
 

@@ -156,3 +156,27 @@ def test_a_refused_milestone_comes_back_as_typed(client, task, lead_staff):
     assert 'value="召开全市推进会议"' in page and 'value="2030-01-01"' in page and "checked" in page
     assert "不能晚于" in page or "deadline" in page
     assert not task.milestones.exists()
+
+
+def test_messages_are_grouped_paged_and_filtered(client, lead_staff):
+    from tasks.models import Notification
+    from tasks.services import notifications_mark_read, notify
+
+    for day in range(3):
+        notify(recipients=[lead_staff], message="本月进展尚未报送。", url="/my/")
+    for number in range(40):
+        notify(recipients=[lead_staff], message=f"第{number}号任务的报告已审核通过。", url=f"/t/{number}/")
+    notifications_mark_read(user=lead_staff, notification_ids=list(
+        Notification.objects.filter(message__contains="审核通过").values_list("pk", flat=True)[:40]))
+    client.force_login(lead_staff)
+    first = client.get(reverse("tasks:notifications"))
+    groups = first.context["groups"]
+    assert len(groups) == 30 and first.context["page"].paginator.count == 41, "3 repeated notices are one line"
+    older = client.get(reverse("tasks:notifications"), {"page": 2}).context["groups"]
+    repeated = older[-1]  # the oldest line: the three repeated notices came first
+    assert repeated.latest.message == "本月进展尚未报送。"
+    assert repeated.count == 3 and repeated.unread
+    unread = client.get(reverse("tasks:notifications"), {"show": "unread"}).context["groups"]
+    assert [g.latest.message for g in unread] == ["本月进展尚未报送。"]
+    client.post(reverse("tasks:notifications_read"), {"id": repeated.ids, "next": "/my/"})
+    assert not Notification.objects.filter(recipient=lead_staff, read_at=None).exists(), "opening the line reads all three"
