@@ -10,4 +10,5 @@ def navigation(request):
         "unread_notifications": SimpleLazyObject(lambda: selectors.unread_notification_count(user)),
         "can_review_reports": SimpleLazyObject(lambda: permissions.can_review_reports(user)),
         "can_import_plans": SimpleLazyObject(lambda: permissions.can_import_plans(user)),
+        "can_lead_tasks": SimpleLazyObject(lambda: permissions.can_lead_tasks(user)),
     }

@@ -229,6 +229,11 @@ def can_see_evidence(user, task):
 # Bureau-wide work
 
 
+def can_lead_tasks(user):
+    """Bureau leaders are responsible leaders (分管领导) of tasks: they get 我分管的."""
+    return holds(user, Capability.WRITE_INSTRUCTIONS)
+
+
 def can_review_reports(user):
     return holds(user, Capability.REVIEW_REPORTS)
 

@@ -283,3 +283,19 @@ def unread_notification_count(user):
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at=None).count()
+
+
+def tasks_led_by_leader(user, *, plan, on):
+    """我分管的: the plan's tasks whose responsible leader is the user, each with its status, and
+    the leader's instructions on it that the lead office has not answered yet."""
+    from .status import statuses_for
+
+    tasks = list(
+        tasks_visible_to(user).filter(plan=plan, responsible_leader=user)
+        .select_related("section", "lead_department").prefetch_related("co_lead_departments").order_by("number")
+    )
+    statuses = statuses_for(tasks, on=on)
+    waiting = set(
+        Instruction.objects.filter(task__in=tasks, author=user, replies__isnull=True).values_list("task_id", flat=True)
+    )
+    return [(task, statuses[task.pk], task.pk in waiting) for task in tasks]

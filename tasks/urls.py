@@ -21,6 +21,7 @@ urlpatterns = [
     path("milestones/<int:pk>/done/", views.MilestoneView.as_view(action="done"), name="milestone_done"),
     path("milestones/<int:pk>/reopen/", views.MilestoneView.as_view(action="reopen"), name="milestone_reopen"),
     path("my/", views.MyTasksView.as_view(), name="my_tasks"),
+    path("my/leading/", views.LeaderTasksView.as_view(), name="leader_tasks"),
     path("review/", views.ReviewQueueView.as_view(), name="review_queue"),
     path("review/reports/<int:pk>/", views.ReportReviewView.as_view(), name="report_review"),
     path("review/requests/<int:pk>/", views.TaskRequestDecideView.as_view(), name="request_decide"),

@@ -7,6 +7,7 @@ from .notifications import NotificationListView, NotificationsReadView
 from .plans import (
     CurrentPlanView,
     HomeView,
+    LeaderTasksView,
     MyTasksView,
     PlanDetailView,
     ResponsiblePersonView,
@@ -17,7 +18,7 @@ from .reports import ReportEditView, ReportReviewView, ReviewQueueView
 from .requests import TaskRequestCreateView, TaskRequestDecideView
 
 __all__ = [
-    "CurrentPlanView", "EvidenceDownloadView", "HomeView", "InstructionCreateView", "InstructionReplyView", "MilestoneCreateView",
+    "CurrentPlanView", "LeaderTasksView", "EvidenceDownloadView", "HomeView", "InstructionCreateView", "InstructionReplyView", "MilestoneCreateView",
     "MilestoneView", "MyTasksView", "NotificationListView", "NotificationsReadView", "PlanDetailView",
     "ReportEditView", "ReportReviewView", "ResponsiblePersonView", "ReviewQueueView", "TaskDetailView",
     "TaskHistoryView", "TaskRequestCreateView", "TaskRequestDecideView",

@@ -160,3 +160,21 @@ class ResponsiblePersonView(TaskViewMixin, View):
         else:
             messages.error(request, _("The form was incomplete; nothing was changed."))
         return HttpResponseRedirect(self.task_url())
+
+
+class LeaderTasksView(LoginRequiredMixin, TemplateView):
+    """我分管的: a leader's own tasks with their lights, worst first."""
+
+    template_name = "tasks/leader_tasks.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        year = whole_number(self.request.GET.get("year"))
+        plan = selectors.plan_for_viewer(user, year=year) if year else selectors.current_plan_for(user)
+        rows = []
+        if plan is not None:
+            on = default_as_of(plan.year, timezone.localdate())
+            rows = selectors.tasks_led_by_leader(user, plan=plan, on=on)
+            order = {"late": 0, "warning": 1, "not_started": 2, "normal": 3, "ahead": 4, "done": 5}
+            rows.sort(key=lambda row: (order.get(row[1].light, 9), row[0].number))
+        return super().get_context_data(nav="leading", plan=plan, rows=rows, **kwargs)

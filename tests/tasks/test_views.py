@@ -180,3 +180,33 @@ def test_messages_are_grouped_paged_and_filtered(client, lead_staff):
     assert [g.latest.message for g in unread] == ["本月进展尚未报送。"]
     client.post(reverse("tasks:notifications_read"), {"id": repeated.ids, "next": "/my/"})
     assert not Notification.objects.filter(recipient=lead_staff, read_at=None).exists(), "opening the line reads all three"
+
+
+def test_a_leader_sees_the_tasks_they_oversee_worst_first(client, lead_department, leader_user, unrelated_staff):
+    from tasks import services as task_services
+
+    plan = PlanFactory(year=2021)
+    late = factories_task(plan, 1, "已滞后的任务", lead_department, leader_user, deadline="2021-03-31")
+    calm = factories_task(plan, 2, "按期推进的任务", lead_department, leader_user, deadline="2021-12-31")
+    factories_task(plan, 3, "别人分管的任务", lead_department, None, deadline="2021-12-31")
+    task_services.instruction_write(task=calm, text="请加快进度", actor=leader_user)
+    client.force_login(leader_user)
+    page = client.get(reverse("tasks:leader_tasks"), {"year": 2021})
+    assert [task.title for task, _status, _waiting in page.context["rows"]] == [late.title, calm.title]
+    assert [waiting for _task, _status, waiting in page.context["rows"]] == [False, True]
+    assert "我分管的" in page.content.decode() and "批示待答复" in page.content.decode()
+    client.force_login(unrelated_staff)
+    assert client.get(reverse("tasks:leader_tasks"), {"year": 2021}).context["rows"] == []
+
+
+def factories_task(plan, number, title, lead, leader, *, deadline):
+    import datetime
+
+    from .. import factories
+
+    section = plan.sections.first() or factories.SectionFactory(plan=plan, number=1)
+    task = factories.assigned_task(lead=lead, plan=plan, section=section, number=number, title=title,
+                                   deadline=datetime.date.fromisoformat(deadline))
+    task.responsible_leader = leader
+    task.save()
+    return task
