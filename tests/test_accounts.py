@@ -157,3 +157,20 @@ def test_every_page_carries_a_policy_without_inline_scripts(client, leader_user)
         page = response.content.decode()
         assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", page), f"inline script on {url}"
         assert not re.search(r"\son[a-z]+=", page) and " style=" not in page, f"inline handler or style on {url}"
+
+
+@pytest.mark.parametrize("password, accepted", [
+    ("siping-education-bureau", False),  # long, but lower-case and symbols only
+    ("Sipingbureau2026", True),  # lower, upper, digits
+    ("Sp#2026x", False),  # three kinds, but shorter than ten characters
+    ("sipingbureau#2026", True),  # lower, symbols, digits
+])
+def test_a_new_password_needs_ten_characters_of_three_kinds(client, clerk, password, accepted):
+    client.force_login(clerk)
+    response = client.post(reverse("password_change"), {
+        "old_password": factories.TEST_PASSWORD, "new_password1": password, "new_password2": password,
+    })
+    clerk.refresh_from_db()
+    assert clerk.check_password(password) == accepted
+    if not accepted:
+        assert response.status_code == 200 and ("种字符" in response.content.decode() or "至少" in response.content.decode())
