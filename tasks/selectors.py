@@ -189,7 +189,7 @@ def pending_requests(user):
 
 
 def task_instructions(task):
-    return task.instructions.select_related("author").prefetch_related(
+    return task.instructions.select_related("author", "read_by").prefetch_related(
         Prefetch("replies", queryset=InstructionReply.objects.select_related("author"))
     )
 

@@ -51,6 +51,16 @@ class Instruction(models.Model):
     text = models.TextField(_("instruction"))
     reply_by = models.DateField(_("reply by"), null=True, blank=True)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    # 已阅: the first member of the lead office to open the task after the instruction was written.
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("read by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
 

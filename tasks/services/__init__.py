@@ -15,7 +15,7 @@ from .common import (
     task_url,
 )
 from .evidence import evidence_attach
-from .instructions import instruction_reply, instruction_write
+from .instructions import instruction_reply, instruction_write, instructions_mark_read
 from .milestones import (
     milestone_create,
     milestone_mark_done,
@@ -47,6 +47,7 @@ from .tasks import (
 
 __all__ = [
     "StaleEditError", "atomic_with_files", "evidence_attach", "instruction_reply", "instruction_write",
+    "instructions_mark_read",
     "last_accepted_percent", "milestone_create", "milestone_mark_done", "milestone_reopen", "milestone_update",
     "model_save", "model_update", "notifications_mark_read", "notify", "plan_create", "plan_update",
     "report_accept", "report_return", "report_save", "report_submit", "section_create", "section_update",

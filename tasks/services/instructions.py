@@ -44,3 +44,15 @@ def instruction_reply(*, instruction, text, actor):
         url=task_url(task, anchor=f"instruction-{instruction.pk}"),
     )
     return reply
+
+
+@transaction.atomic
+def instructions_mark_read(*, task, actor):
+    """已阅: the lead office has seen the task's instructions. Called when one of its members opens
+    the task; only the first reading is recorded, so the leader sees when the office first saw it."""
+    unread = list(task.instructions.select_for_update().filter(read_at=None))
+    now = timezone.now()
+    for instruction in unread:
+        instruction.read_at, instruction.read_by = now, actor
+        model_save(instruction, actor=actor, update_fields=["read_at", "read_by"])
+    return len(unread)

@@ -71,6 +71,11 @@ class TaskDetailView(TaskViewMixin, TemplateView):
     template_name = "tasks/task_detail.html"
     tab = "overview"
 
+    def get(self, request, *args, **kwargs):
+        if self.tab == "overview" and permissions.can_reply_to_instructions(request.user, self.task):
+            services.instructions_mark_read(task=self.task, actor=request.user)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, instruction_form=None, **kwargs):
         user, task = self.request.user, self.task
         context = {

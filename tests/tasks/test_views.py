@@ -147,6 +147,27 @@ def test_a_refused_instruction_comes_back_with_its_text(client, task, leader_use
     assert not task.instructions.exists()
 
 
+def test_a_leader_sees_when_the_lead_office_has_read_an_instruction(
+        client, task, leader_user, lead_staff, cooperating_staff):
+    from tasks import services as task_services
+
+    instruction = task_services.instruction_write(task=task, text="请加快进度", actor=leader_user)
+    task_page = reverse("tasks:task_detail", kwargs={"year": task.plan.year, "number": task.number})
+    for not_the_lead_office in (leader_user, cooperating_staff):
+        client.force_login(not_the_lead_office)
+        assert client.get(task_page).status_code == 200
+    instruction.refresh_from_db()
+    assert instruction.read_at is None
+
+    client.force_login(lead_staff)
+    client.get(task_page)
+    client.force_login(leader_user)
+    page = client.get(task_page).content.decode()
+    instruction.refresh_from_db()
+    assert instruction.read_by == lead_staff and instruction.read_at is not None
+    assert f"{lead_staff.get_full_name() or lead_staff.username} 已阅" in page
+
+
 def test_a_refused_milestone_comes_back_as_typed(client, task, lead_staff):
     client.force_login(lead_staff)
     url = reverse("tasks:milestone_create", kwargs={"year": task.plan.year, "number": task.number})
