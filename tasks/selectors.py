@@ -45,6 +45,12 @@ def plan_for_viewer(user, *, year):
         raise Http404("No such plan")
 
 
+def plan_chosen_by(user, *, year=None):
+    """The plan of `year` when a page is asked for one (404 if the user may not see it), else the
+    user's current plan."""
+    return plan_for_viewer(user, year=year) if year else current_plan_for(user)
+
+
 def tasks_visible_to(user):
     return Task.objects.filter(plan__in=plans_visible_to(user))
 

@@ -116,8 +116,7 @@ class MyTasksView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        year = whole_number(self.request.GET.get("year"))
-        plan = selectors.plan_for_viewer(user, year=year) if year else selectors.current_plan_for(user)
+        plan = selectors.plan_chosen_by(user, year=whole_number(self.request.GET.get("year")))
         context = {"nav": "my", "plan": plan}
         if plan is not None:
             today = timezone.localdate()
@@ -174,8 +173,7 @@ class LeaderTasksView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        year = whole_number(self.request.GET.get("year"))
-        plan = selectors.plan_for_viewer(user, year=year) if year else selectors.current_plan_for(user)
+        plan = selectors.plan_chosen_by(user, year=whole_number(self.request.GET.get("year")))
         rows = []
         if plan is not None:
             on = default_as_of(plan.year, timezone.localdate())
