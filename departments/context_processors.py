@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .permissions import can_manage_units
+from .permissions import can_manage_people, can_manage_units
 from .roles import BUREAU_ROLES, roles_of
 from .selectors import working_memberships
 
@@ -19,4 +19,5 @@ def current_membership(request):
     return {
         "current_identity": SimpleLazyObject(describe),
         "can_manage_units": SimpleLazyObject(lambda: can_manage_units(user)),
+        "can_manage_people": SimpleLazyObject(lambda: can_manage_people(user)),
     }

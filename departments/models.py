@@ -45,6 +45,18 @@ class Department(models.Model):
     def __str__(self):
         return self.name
 
+    # The two kinds a city bureau groups its units by: its own offices (科室) and the units under
+    # it (县区教育局, 直属单位, 学校) that it assigns tasks to.
+    OFFICE_KINDS = (Kind.BUREAU_OFFICE,)
+
+    @property
+    def is_bureau_office(self):
+        return self.kind in self.OFFICE_KINDS
+
+    @property
+    def kind_group_label(self):
+        return _("Bureau offices") if self.is_bureau_office else _("Subordinate units")
+
     @property
     def display_name(self):
         return self.short_name or self.name
@@ -102,3 +114,23 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.department} · {self.get_role_display()}"
+
+
+class Account(models.Model):
+    """What the portal keeps about a person beyond Django's user: contact and password policy."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="account"
+    )
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    # Set when an administrator creates the account or resets its password: the person chooses
+    # their own at the next login before anything else.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self):
+        return str(self.user)

@@ -5,3 +5,7 @@ from .roles import Capability, holds
 
 def can_manage_units(user):
     return holds(user, Capability.MANAGE_UNITS)
+
+
+def can_manage_people(user):
+    return holds(user, Capability.MANAGE_PEOPLE)

@@ -24,7 +24,9 @@ class Capability:
     READ_SUMMARIES = "read_summaries"
     WRITE_INSTRUCTIONS = "write_instructions"
     RECEIVE_ESCALATIONS = "receive_escalations"  # told of tasks long overdue
-    MANAGE_UNITS = "manage_units"  # the other names units go by (aliases)
+    MANAGE_UNITS = "manage_units"  # units: names, aliases, kinds, merges, deactivation
+    MANAGE_PLANS = "manage_plans"  # the plan workspace: set up, publish (交办), adjust, archive, carry over
+    MANAGE_PEOPLE = "manage_people"  # accounts: create, edit, deactivate, reset passwords, roles
 
 
 @dataclass(frozen=True)
@@ -48,10 +50,11 @@ ROLES = (
         Capability.READ_ALL_TASKS, Capability.SEE_DRAFT_PLANS, Capability.CHANGE_ANY_TASK,
         Capability.REVIEW_REPORTS, Capability.DECIDE_REQUESTS, Capability.IMPORT_PLANS,
         Capability.GENERATE_SUMMARIES, Capability.READ_SUMMARIES, Capability.RECEIVE_ESCALATIONS,
-        Capability.MANAGE_UNITS,
+        Capability.MANAGE_UNITS, Capability.MANAGE_PLANS,
     }), "supervisor", "tasks:review_queue"),
-    Role(ADMINISTRATOR, _("Administrator"), frozenset({Capability.SEE_DRAFT_PLANS, Capability.MANAGE_UNITS}), "admin",
-         "departments:aliases"),
+    Role(ADMINISTRATOR, _("Administrator"), frozenset({
+        Capability.SEE_DRAFT_PLANS, Capability.MANAGE_UNITS, Capability.MANAGE_PEOPLE,
+    }), "admin", "departments:people"),
 )
 ROLE_BY_NAME = {role.name: role for role in ROLES}
 BUREAU_ROLES = {role.name: role.label for role in ROLES}

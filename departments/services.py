@@ -123,3 +123,134 @@ def role_grant(*, users, role_name):
     group.user_set.add(*users)
     for user in users:
         user.__dict__.pop("_bureau_roles", None)  # the per-request cache of roles_of
+
+
+@transaction.atomic
+def department_deactivate(*, department):
+    """A unit that no longer exists: its members lose its rights at once (working_memberships),
+    its tasks and history stay. Publishing lists deactivated units that still hold tasks."""
+    return department_update(department=department, is_active=False)
+
+
+def department_absorb(*, source, target):
+    """Move memberships and aliases of `source` to `target`, keep `source`'s name as an alias of
+    `target`, and delete `source`. Called by the work plan's merge, which moves the tasks first."""
+    if source.pk == target.pk:
+        raise ValidationError(_("A unit cannot be merged into itself."))
+    for membership in Membership.objects.filter(department=source).select_related("user"):
+        existing = Membership.objects.filter(user=membership.user, department=target).first()
+        role = Membership.Role.HEAD if Membership.Role.HEAD in (membership.role, getattr(existing, "role", "")) else membership.role
+        membership_remove(membership=membership)
+        membership_set(user=membership.user, department=target, role=role)
+    names = [alias.name for alias in source.aliases.all()]
+    source.aliases.all().delete()
+    group = source.group
+    source_name = source.name
+    source.delete()
+    group.delete()
+    department_set_aliases(department=target,
+                           names=[*target.aliases.values_list("name", flat=True), *names, source_name])
+
+
+# Accounts
+
+
+def _temporary_password():
+    """A one-time password meeting the portal's policy: the person replaces it at the next login."""
+    import secrets
+    import string
+
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(12)) + "#"
+        if any(c.isupper() for c in password) and any(c.islower() for c in password) and any(c.isdigit() for c in password):
+            return password
+
+
+def _account(user):
+    from .models import Account
+
+    return Account.objects.get_or_create(user=user)[0]
+
+
+@transaction.atomic
+def user_create(*, username, full_name, email="", phone="", memberships=(), role_names=(), password=None):
+    """A new account with a one-time password it must change at the first login; returns
+    (user, password) so the administrator can hand the password over once."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    username = username.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("The username “%(name)s” is taken.") % {"name": username}})
+    user = User(username=username, first_name=full_name.strip(), email=email.strip())
+    user.full_clean(exclude=["password"])
+    password = password or _temporary_password()
+    user.set_password(password)
+    user.save()
+    account = _account(user)
+    account.phone = phone.strip()
+    account.must_change_password = True
+    account.save()
+    user_set_units(user=user, memberships=memberships)
+    user_set_roles(user=user, role_names=role_names)
+    return user, password
+
+
+@transaction.atomic
+def user_update(*, user, full_name, email, phone, is_active):
+    user.first_name = full_name.strip()
+    user.email = email.strip()
+    user.is_active = is_active
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["first_name", "email", "is_active"])
+    account = _account(user)
+    account.phone = phone.strip()
+    account.save(update_fields=["phone"])
+    return user
+
+
+@transaction.atomic
+def user_set_roles(*, user, role_names):
+    """Make the person's bureau-wide roles exactly `role_names` (of the role registry)."""
+    unknown = set(role_names) - set(ROLE_BY_NAME)
+    if unknown:
+        raise ValidationError(_("Unknown role: %(names)s") % {"names": "、".join(sorted(unknown))})
+    groups = {group.name: group for group in ensure_bureau_role_groups()}
+    user.groups.remove(*[groups[name] for name in ROLE_BY_NAME if name not in role_names])
+    user.groups.add(*[groups[name] for name in role_names])
+    user.__dict__.pop("_bureau_roles", None)
+
+
+@transaction.atomic
+def user_set_units(*, user, memberships):
+    """Make the person's memberships exactly `memberships`: [(department, role)]."""
+    wanted = {department.pk: (department, role) for department, role in memberships}
+    for membership in Membership.objects.filter(user=user).select_related("department"):
+        if membership.department_id not in wanted:
+            membership_remove(membership=membership)
+    for department, role in wanted.values():
+        membership_set(user=user, department=department, role=role)
+
+
+@transaction.atomic
+def user_reset_password(*, user):
+    """A new one-time password; the person must choose their own at the next login, and every
+    session of theirs ends (the password hash changed)."""
+    password = _temporary_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    account = _account(user)
+    account.must_change_password = True
+    account.save(update_fields=["must_change_password"])
+    return password
+
+
+def password_changed(*, user):
+    """The person chose a password: the one-time password requirement ends."""
+    from django.utils import timezone
+
+    account = _account(user)
+    account.must_change_password = False
+    account.password_changed_at = timezone.now()
+    account.save(update_fields=["must_change_password", "password_changed_at"])

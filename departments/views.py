@@ -1,15 +1,23 @@
-"""The units' other names (aliases), kept in the portal so imports match them."""
+"""Units (科室 and subordinate units), their other names, and people's accounts, managed in the portal."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import UserPassesTestMixin
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from . import services
+from .forms import DepartmentForm, MergeForm, PersonForm
 from .models import Department
-from .permissions import can_manage_units
+from .permissions import can_manage_people, can_manage_units
+from .roles import ROLE_BY_NAME, ROLES
 from .units import split_names
 
 
@@ -37,3 +45,165 @@ class DepartmentAliasesView(UnitManagerRequiredMixin, TemplateView):
                 error_department=department.pk, error_messages=error.messages, typed=typed), status=400)
         messages.success(request, _("Aliases of %(name)s saved.") % {"name": department.name})
         return redirect("departments:aliases")
+
+
+class UnitListView(UnitManagerRequiredMixin, TemplateView):
+    """The bureau's offices and the units under it: create, rename, change kind, deactivate."""
+
+    template_name = "departments/unit_list.html"
+
+    def get_context_data(self, **kwargs):
+        units = (Department.objects.annotate(member_count=Count("memberships", filter=Q(memberships__user__is_active=True)))
+                 .prefetch_related("aliases").order_by("-is_active", "kind", "order", "name"))
+        groups = [
+            (_("Bureau offices"), [u for u in units if u.is_bureau_office]),
+            (_("Subordinate units"), [u for u in units if not u.is_bureau_office]),
+        ]
+        kwargs.setdefault("form", DepartmentForm(initial={"kind": Department.Kind.BUREAU_OFFICE, "order": 0}))
+        return super().get_context_data(nav="units", groups=groups, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = DepartmentForm(request.POST)
+        if form.is_valid():
+            department = services.department_create(**form.cleaned_data)
+            messages.success(request, _("%(name)s added.") % {"name": department.name})
+            return redirect("departments:units")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class UnitEditView(UnitManagerRequiredMixin, TemplateView):
+    template_name = "departments/unit_edit.html"
+
+    @cached_property
+    def department(self):
+        return get_object_or_404(Department, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        d = self.department
+        kwargs.setdefault("form", DepartmentForm(instance=d, initial={
+            "name": d.name, "short_name": d.short_name, "kind": d.kind, "order": d.order}))
+        kwargs.setdefault("merge_form", MergeForm(source=d))
+        return super().get_context_data(nav="units", department=d, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        if action in ("deactivate", "activate"):
+            services.department_update(department=self.department, is_active=action == "activate")
+            messages.success(request, _("%(name)s deactivated.") % {"name": self.department.name} if action == "deactivate"
+                             else _("%(name)s is active again.") % {"name": self.department.name})
+            return redirect("departments:units")
+        form = DepartmentForm(request.POST, instance=self.department)
+        if form.is_valid():
+            services.department_update(department=self.department, **form.cleaned_data)
+            messages.success(request, _("%(name)s saved.") % {"name": self.department.name})
+            return redirect("departments:units")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+# People
+
+
+class PeopleManagerRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    def test_func(self):
+        return can_manage_people(self.request.user)
+
+
+class PeopleListView(PeopleManagerRequiredMixin, TemplateView):
+    template_name = "departments/people_list.html"
+    PAGE_SIZE = 50
+
+    def get_context_data(self, **kwargs):
+        User = get_user_model()
+        people = User.objects.prefetch_related("memberships__department", "groups").select_related("account").order_by(
+            "-is_active", "username")
+        query = self.request.GET
+        text = query.get("q", "").strip()[:50]
+        if text:
+            people = people.filter(Q(username__icontains=text) | Q(first_name__icontains=text) | Q(email__icontains=text))
+        unit = query.get("unit", "")
+        if unit.isdigit():
+            people = people.filter(memberships__department=int(unit))
+        role = query.get("role", "")
+        if role in ROLE_BY_NAME:
+            people = people.filter(groups__name=role)
+        if query.get("inactive") != "1":
+            people = people.filter(is_active=True)
+        page = Paginator(people.distinct(), self.PAGE_SIZE).get_page(query.get("page"))
+        params = query.copy()
+        params.pop("page", None)
+        return super().get_context_data(
+            nav="people", page=page, units=Department.objects.filter(is_active=True), roles=ROLES,
+            filters={"q": text, "unit": unit, "role": role, "inactive": query.get("inactive", "")},
+            query=params.urlencode(), role_names=set(ROLE_BY_NAME), **kwargs)
+
+
+class PersonCreateView(PeopleManagerRequiredMixin, TemplateView):
+    template_name = "departments/person_form.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", PersonForm())
+        return super().get_context_data(nav="people", **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = PersonForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user, password = services.user_create(
+                    username=data["username"], full_name=data["full_name"], email=data["email"], phone=data["phone"],
+                    memberships=form.memberships(), role_names=data["roles"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return self.render_to_response(self.get_context_data(created=user, password=password))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PersonEditView(PeopleManagerRequiredMixin, TemplateView):
+    template_name = "departments/person_form.html"
+
+    @cached_property
+    def person(self):
+        person = get_object_or_404(get_user_model().objects.prefetch_related("memberships"), pk=self.kwargs["pk"])
+        if person.is_superuser and not self.request.user.is_superuser:
+            raise PermissionDenied  # the system administrator's account is kept in the admin
+        return person
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", PersonForm(instance=self.person, initial=PersonForm.initial_for(self.person)))
+        return super().get_context_data(nav="people", person=self.person, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "reset_password":
+            if self.person == request.user:
+                raise PermissionDenied  # one's own password is changed, not reset
+            password = services.user_reset_password(user=self.person)
+            return self.render_to_response(self.get_context_data(reset_password=password))
+        form = PersonForm(request.POST, instance=self.person, initial=PersonForm.initial_for(self.person))
+        if form.is_valid():
+            data = form.cleaned_data
+            if self.person == request.user and not data["is_active"]:
+                form.add_error("is_active", _("You cannot deactivate your own account."))
+            else:
+                with transaction.atomic():
+                    services.user_update(user=self.person, full_name=data["full_name"], email=data["email"],
+                                         phone=data["phone"], is_active=data["is_active"])
+                    services.user_set_units(user=self.person, memberships=form.memberships())
+                    services.user_set_roles(user=self.person, role_names=data["roles"])
+                messages.success(request, _("%(name)s saved.") % {"name": self.person.get_full_name() or self.person.username})
+                return redirect("departments:people")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page, which also ends the one-time password requirement."""
+
+    extra_context = {"nav": "password"}
+
+    def form_valid(self, form):
+        from siping_edu.middleware import MUST_CHANGE_PASSWORD
+
+        response = super().form_valid(form)
+        services.password_changed(user=form.user)
+        self.request.session.pop(MUST_CHANGE_PASSWORD, None)
+        return response

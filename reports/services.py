@@ -17,6 +17,7 @@ from tasks.models import Milestone, Plan, Task
 from tasks.services import notify, task_url
 from tasks.formats import chinese_date, month_end
 from tasks.status import (
+    AWAITING_ACKNOWLEDGEMENT,
     is_milestone_due_within,
     is_milestone_overdue,
     is_report_missing,
@@ -160,7 +161,8 @@ def _remember(kind, key, recipient, day):
 
 
 def reminders_send(*, today):
-    """The day's reminders: due soon, overdue (escalated after a week), reports missing."""
+    """The day's reminders: not acknowledged (签收), due soon, overdue (escalated after a week),
+    reports missing."""
     supervisors = list(users_holding(Capability.RECEIVE_ESCALATIONS))
     outgoing = []  # (recipient, kind, key, message, task)
 
@@ -190,6 +192,13 @@ def reminders_send(*, today):
         days = (today - task.deadline).days
         message = _("“%(task)s” is %(days)d days past its deadline.") % {"task": task.title, "days": days}
         outgoing += _overdue_recipients(task, days, supervisors, "task_overdue", f"t{task.pk}", message)
+
+    waiting = (open_tasks.filter(AWAITING_ACKNOWLEDGEMENT).select_related("plan", "lead_department")
+               .prefetch_related("co_lead_departments"))
+    for task in waiting:
+        message = _("“%(task)s” was assigned to your unit and has not been acknowledged (签收).") % {"task": task.title}
+        outgoing += [(user, "not_acknowledged", f"t{task.pk}", message, task)
+                     for user in department_members(task.lead_department)]
 
     month = today.replace(day=1)
     if today > reporting_deadline(month).date():

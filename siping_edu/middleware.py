@@ -80,3 +80,38 @@ class PrivatePagesMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
         return response
+
+
+MUST_CHANGE_PASSWORD = "must_change_password"
+
+
+def remember_password_policy(sender, request, user, **kwargs):
+    """At login (user_logged_in): note in the session whether the account holds a one-time
+    password, so the check below costs no query per request."""
+    from departments.models import Account
+
+    if Account.objects.filter(user=user, must_change_password=True).exists():
+        request.session[MUST_CHANGE_PASSWORD] = True
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account given a one-time password (new, or reset by an administrator) may open nothing
+    but the password page, logging out and the language switch until it chooses its own."""
+
+    ALLOWED = ("password_change", "password_change_done", "logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.session.get(MUST_CHANGE_PASSWORD) and request.user.is_authenticated:
+            from django.shortcuts import redirect
+            from django.urls import Resolver404, resolve
+
+            try:
+                name = resolve(request.path_info).url_name
+            except Resolver404:
+                name = None
+            if name not in self.ALLOWED:
+                return redirect("password_change")
+        return self.get_response(request)

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "siping_edu.middleware.SessionTimeoutMiddleware",
+    "siping_edu.middleware.PasswordChangeRequiredMiddleware",
     "siping_edu.middleware.PrivatePagesMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

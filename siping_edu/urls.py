@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 
+from departments.views import PasswordChangeView
 from tasks.views import HomeView
 
 def favicon(request):
@@ -23,11 +24,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Changing the password keeps this session and ends every other one (Django checks each
     # session's password hash on its next request).
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(extra_context={"nav": "password"}),
-        name="password_change",
-    ),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(extra_context={"nav": "password"}),

@@ -11,4 +11,5 @@ def navigation(request):
         "can_review_reports": SimpleLazyObject(lambda: permissions.can_review_reports(user)),
         "can_import_plans": SimpleLazyObject(lambda: permissions.can_import_plans(user)),
         "can_lead_tasks": SimpleLazyObject(lambda: permissions.can_lead_tasks(user)),
+        "can_manage_plans": SimpleLazyObject(lambda: permissions.can_manage_plans(user)),
     }

@@ -141,3 +141,132 @@ class InstructionForm(forms.Form):
 
 class InstructionReplyForm(forms.Form):
     text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# The plan workspace (督查室): set-up grid, bulk actions, new plans, carry-over
+
+
+def _unit_choices():
+    from departments.models import Department
+
+    return Department.objects.filter(is_active=True).order_by("kind", "order", "name")
+
+
+def _leader_choices():
+    from departments.roles import Capability, users_holding
+
+    return users_holding(Capability.WRITE_INSTRUCTIONS).order_by("username")
+
+
+class LeaderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.username
+
+
+class UnitsField(forms.ModelMultipleChoiceField):
+    widget = forms.SelectMultiple(attrs={"size": 4})
+
+
+class TaskAssignmentForm(forms.Form):
+    """One task's units, leader, person and deadline; after publication with a reason (调整)."""
+
+    lead = forms.ModelChoiceField(label=_("Lead unit"), queryset=None, required=False)
+    co_leads = UnitsField(label=_("Joint lead units"), queryset=None, required=False)
+    cooperating = UnitsField(label=_("Cooperating units"), queryset=None, required=False)
+    responsible_leader = LeaderChoiceField(label=_("Responsible leader"), queryset=None, required=False)
+    responsible_person = forms.CharField(label=_("Responsible person"), max_length=100, required=False)
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+    deadline_text = forms.CharField(label=_("Deadline as written"), max_length=50, required=False,
+                                    help_text=_("For example 持续推进 or 6月底前"))
+    reason = forms.CharField(label=_("Reason for the adjustment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, adjusting=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = _unit_choices()
+        for name in ("lead", "co_leads", "cooperating"):
+            self.fields[name].queryset = units
+        self.fields["responsible_leader"].queryset = _leader_choices()
+        if adjusting:
+            self.fields["reason"].required = True
+        else:
+            del self.fields["reason"]
+
+    @classmethod
+    def initial_for(cls, task):
+        return {
+            "lead": task.lead_department_id,
+            "co_leads": [d.pk for d in task.co_lead_departments.all() if d.pk != task.lead_department_id],
+            "cooperating": [d.pk for d in task.cooperating_departments.all()],
+            "responsible_leader": task.responsible_leader_id,
+            "responsible_person": task.responsible_person,
+            "deadline": task.deadline,
+            "deadline_text": task.deadline_text,
+            "version": task.version,
+        }
+
+    def changes(self):
+        data = dict(self.cleaned_data)
+        data.pop("reason", None)
+        data.pop("version", None)
+        data["co_leads"] = list(data["co_leads"])
+        data["cooperating"] = list(data["cooperating"])
+        return data
+
+
+class BulkAssignmentForm(forms.Form):
+    """One change for the selected rows of the set-up grid."""
+
+    ACTIONS = (("lead", _("Set the lead unit")), ("responsible_leader", _("Set the responsible leader")),
+               ("deadline", _("Set the deadline")))
+
+    action = forms.ChoiceField(label=_("Bulk action"), choices=ACTIONS)
+    tasks = forms.TypedMultipleChoiceField(coerce=int, choices=())
+    lead = forms.ModelChoiceField(label=_("Lead unit"), queryset=None, required=False)
+    responsible_leader = LeaderChoiceField(label=_("Responsible leader"), queryset=None, required=False)
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+    deadline_text = forms.CharField(label=_("Deadline as written"), max_length=50, required=False)
+    reason = forms.CharField(label=_("Reason for the adjustment"), required=False, max_length=1000)
+
+    def __init__(self, *args, task_numbers, adjusting=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tasks"].choices = [(number, number) for number in task_numbers]
+        self.fields["tasks"].error_messages["required"] = _("Select the tasks to change first.")
+        self.fields["lead"].queryset = _unit_choices()
+        self.fields["responsible_leader"].queryset = _leader_choices()
+        self.adjusting = adjusting
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "lead" and not data.get("lead"):
+            self.add_error("lead", _("Choose the lead unit."))
+        if action == "responsible_leader" and not data.get("responsible_leader"):
+            self.add_error("responsible_leader", _("Choose the responsible leader."))
+        if action == "deadline" and not data.get("deadline") and not (data.get("deadline_text") or "").strip():
+            self.add_error("deadline", _("Give a deadline: a date, or a text such as 持续推进."))
+        if self.adjusting and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for this adjustment: the units concerned are told."))
+        return data
+
+    def changes(self):
+        action = self.cleaned_data["action"]
+        if action == "deadline":
+            return {"deadline": self.cleaned_data["deadline"], "deadline_text": self.cleaned_data["deadline_text"]}
+        return {action: self.cleaned_data[action]}
+
+
+class PlanCreateForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    issuing_body = forms.CharField(label=_("Issuing body"), max_length=100, required=False)
+
+
+class CarryOverForm(forms.Form):
+    year = forms.IntegerField(label=_("Into the plan of year"))
+    tasks = forms.TypedMultipleChoiceField(coerce=int, choices=())
+
+    def __init__(self, *args, task_numbers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tasks"].choices = [(number, number) for number in task_numbers]
+        self.fields["tasks"].error_messages["required"] = _("Choose at least one task to carry over.")

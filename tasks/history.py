@@ -168,4 +168,23 @@ def task_history(task, viewer):
         InstructionReply,
         lambda r: _("Reply to instruction"),
     )
+    entries += [
+        HistoryEntry(when=adjustment.changed_at, who=_who(adjustment.changed_by), subject=_("Adjustment (调整)"),
+                     action=_("Reason: %(reason)s") % {"reason": adjustment.reason},
+                     changes=[Change(c["field"], c["before"], c["after"]) for c in adjustment.changes])
+        for adjustment in task.adjustments.select_related("changed_by")
+    ]
+    for copy in Task.objects.filter(carried_from=task).select_related("plan"):
+        created = copy.history.filter(history_type="+").select_related("history_user").first()
+        entries.append(HistoryEntry(
+            when=created.history_date if created else timezone.now(),
+            who=_who(created.history_user) if created else "",
+            subject=_("Carry-over (结转)"),
+            action=_("Carried over to the %(year)d plan as No. %(number)s") % {
+                "year": copy.plan.year, "number": copy.display_number},
+        ))
     return sorted(entries, key=lambda entry: entry.when, reverse=True)
+
+
+def _who(user):
+    return (user.get_full_name() or user.username) if user else ""

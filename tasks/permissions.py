@@ -10,16 +10,19 @@ form then refuses. One policy throughout:
 - bureau-wide roles give capabilities (`departments.roles`); a superuser acts with the
   supervision office's, never reports for an office it is not a member of, and never instructs;
 - a completed task is closed: nobody reports on it, edits it or asks for it any more; it can
-  still be read, with its evidence.
+  still be read, with its evidence. Every task of an archived plan is closed the same way;
+- a draft plan's tasks grant nothing: its units get their permissions when it is published (交办).
 """
 
 from django.conf import settings
+from django.db.models import Q
 
 from departments.models import Membership
 from departments.roles import Capability, holds
 from departments.selectors import working_memberships
 
-from .models import ProgressReport, Task, TaskGroupObjectPermission, TaskRequest
+from .status import AWAITING_ACKNOWLEDGEMENT, is_awaiting_acknowledgement
+from .models import Plan, ProgressReport, Task, TaskGroupObjectPermission, TaskRequest
 
 CHANGE = "change_task"  # the lead office's grant
 REPORT = "report_task"  # the lead and the cooperating offices' grant
@@ -57,6 +60,9 @@ def sync_grants_for_tasks(task_ids):
     department_group = column(Department, "group")
     for chunk in chunks(task_ids):
         TaskGroupObjectPermission.objects.filter(content_object_id__in=chunk, permission_id__in=[change, report]).delete()
+        chunk = list(Task.objects.filter(pk__in=chunk).exclude(plan__status=Plan.Status.DRAFT).values_list("pk", flat=True))
+        if not chunk:
+            continue
         lead = (
             f"SELECT t.{column(Task, 'id')}, d.{department_group}, %s FROM {table(Task)} t "
             f"JOIN {table(Department)} d ON d.{column(Department, 'id')} = t.{column(Task, 'lead_department')} "
@@ -103,8 +109,26 @@ def _granted_memberships(user, tasks, codename):
     return found
 
 
-def _is_open(task):
-    return task.state != Task.State.COMPLETED
+# Closed: completed, or in an archived plan (read-only). The queryset form and the one for loaded
+# tasks are the same rule.
+CLOSED = Q(state=Task.State.COMPLETED) | Q(plan__status=Plan.Status.ARCHIVED)
+
+
+def _open_tasks(tasks):
+    """The open ones of loaded tasks, with at most one query for plans not loaded with them."""
+    tasks = [task for task in tasks if task.state != Task.State.COMPLETED]
+    unknown = {task.plan_id for task in tasks if not Task.plan.is_cached(task)}
+    archived = set(
+        Plan.objects.filter(pk__in=unknown, status=Plan.Status.ARCHIVED).values_list("pk", flat=True)
+    ) if unknown else set()
+    return [
+        task for task in tasks
+        if (task.plan.status != Plan.Status.ARCHIVED if Task.plan.is_cached(task) else task.plan_id not in archived)
+    ]
+
+
+def task_is_open(task):
+    return bool(_open_tasks([task]))
 
 
 # Tasks assigned to the user's offices (lead or cooperating), in any state
@@ -122,13 +146,13 @@ def assigned_task_ids(user, tasks):
 
 
 def tasks_reportable_by(user):
-    return tasks_assigned_to(user).exclude(state=Task.State.COMPLETED)
+    return tasks_assigned_to(user).exclude(CLOSED)
 
 
 def reporting_memberships_by_task(user, tasks):
     """{task id: the memberships the user may report through, the lead office first}."""
     tasks = list(tasks)
-    found = _granted_memberships(user, [task for task in tasks if _is_open(task)], REPORT)
+    found = _granted_memberships(user, _open_tasks(tasks), REPORT)
     lead_of = {task.pk: task.lead_department_id for task in tasks}
     return {
         task.pk: sorted(found.get(task.pk, []), key=lambda m: m.department_id != lead_of[task.pk])
@@ -164,14 +188,12 @@ def can_submit_report(user, report):
 
 def tasks_changeable_by(user):
     if holds(user, Capability.CHANGE_ANY_TASK):
-        return Task.objects.exclude(state=Task.State.COMPLETED)
-    return Task.objects.filter(pk__in=_grants(user, CHANGE).values("content_object_id")).exclude(
-        state=Task.State.COMPLETED
-    )
+        return Task.objects.exclude(CLOSED)
+    return Task.objects.filter(pk__in=_grants(user, CHANGE).values("content_object_id")).exclude(CLOSED)
 
 
 def changeable_task_ids(user, tasks):
-    tasks = [task for task in tasks if _is_open(task)]
+    tasks = _open_tasks(tasks)
     if holds(user, Capability.CHANGE_ANY_TASK):
         return {task.pk for task in tasks}
     return {task_id for task_id, found in _granted_memberships(user, tasks, CHANGE).items() if found}
@@ -190,7 +212,7 @@ def can_edit_milestones(user, task):
 
 def lead_office_task_ids(user, tasks):
     """Open tasks whose lead office the user works in (its department holds change_task)."""
-    tasks = [task for task in tasks if _is_open(task)]
+    tasks = _open_tasks(tasks)
     return {
         task_id for task_id, found in _granted_memberships(user, tasks, CHANGE).items() if found
     }
@@ -200,12 +222,27 @@ def can_request_for_task(user, task):
     return task.state == Task.State.IN_PROGRESS and task.pk in lead_office_task_ids(user, [task])
 
 
+def tasks_acknowledgeable_by(user):
+    return Task.objects.filter(pk__in=_grants(user, CHANGE).values("content_object_id")).filter(AWAITING_ACKNOWLEDGEMENT)
+
+
+def acknowledgeable_task_ids(user, tasks):
+    """签收: published tasks not yet acknowledged, of the lead office the user works in."""
+    waiting = [task for task in tasks if is_awaiting_acknowledgement(task)]
+    return lead_office_task_ids(user, waiting)
+
+
+def can_acknowledge_task(user, task):
+    return task.pk in acknowledgeable_task_ids(user, [task])
+
+
+
 def can_reply_to_instructions(user, task):
     return task.pk in lead_office_task_ids(user, [task])
 
 
 def can_write_instructions(user, task):
-    return _is_open(task) and holds(user, Capability.WRITE_INSTRUCTIONS)
+    return task_is_open(task) and holds(user, Capability.WRITE_INSTRUCTIONS)
 
 
 # Reading
@@ -244,6 +281,10 @@ def can_decide_requests(user):
 
 def can_import_plans(user):
     return holds(user, Capability.IMPORT_PLANS)
+
+
+def can_manage_plans(user):
+    return holds(user, Capability.MANAGE_PLANS)
 
 
 def can_see_draft_plans(user):

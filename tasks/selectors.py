@@ -65,7 +65,8 @@ def task_for_viewer(user, *, year, number):
     """A task with everything its page shows; missing and invisible both answer 404."""
     queryset = (
         tasks_visible_to(user)
-        .select_related("plan", "section", "lead_department", "responsible_leader")
+        .select_related("plan", "section", "lead_department", "responsible_leader", "acknowledged_by",
+                        "carried_from__plan")
         .prefetch_related(
             "co_lead_departments",
             "cooperating_departments",
@@ -85,6 +86,15 @@ def task_for_viewer(user, *, year, number):
         raise Http404("No such task")
 
 
+def task_adjustments(task):
+    return list(task.adjustments.select_related("changed_by"))
+
+
+def task_carried_to(user, task):
+    """The copies of this task in later plans the user may see (结转)."""
+    return list(tasks_visible_to(user).filter(carried_from=task).select_related("plan"))
+
+
 def reports_shown_on_task_page(user, task):
     """Submitted reports for everyone; drafts only to their own department."""
     return [report for report in task.reports.all() if permissions.can_see_report(user, report)]
@@ -98,7 +108,7 @@ def my_task_rows(user, *, plan, month, on, section=None, role=None, report_state
     tasks = (
         permissions.tasks_assigned_to(user)
         .filter(plan=plan)
-        .select_related("section", "lead_department")
+        .select_related("plan", "section", "lead_department")
         .prefetch_related(
             "co_lead_departments",
             "cooperating_departments",
@@ -121,6 +131,7 @@ def my_task_rows(user, *, plan, month, on, section=None, role=None, report_state
     }
     statuses = statuses_for(tasks, on=on)
     reporting = permissions.reporting_memberships_by_task(user, tasks)
+    acknowledgeable = permissions.acknowledgeable_task_ids(user, tasks)
     rows = []
     for task in tasks:
         my_leads = [d.pk for d in task.lead_departments if d.pk in my_departments]
@@ -139,6 +150,7 @@ def my_task_rows(user, *, plan, month, on, section=None, role=None, report_state
             report_state=state,
             department_id=department_id,
             can_report=any(m.department_id == department_id for m in reporting[task.pk]),
+            can_acknowledge=task.pk in acknowledgeable,
         )
         if role and row.role != role:
             continue
@@ -167,6 +179,7 @@ class MyTaskRow:
     report_state: str
     department_id: int | None
     can_report: bool = False
+    can_acknowledge: bool = False  # 未签收, and the user's unit leads it
 
     @property
     def report_editable(self):

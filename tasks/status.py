@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -134,6 +134,21 @@ def is_milestone_due_within(milestone, on, days):
 
 def is_task_overdue(task, on):
     return task.deadline is not None and task.deadline < on and not is_completed_by(task, on)
+
+
+# 未签收: assigned by a publication (交办) and not yet acknowledged by its lead unit. The queryset
+# form and the one for a loaded task (with its plan) are the same rule.
+AWAITING_ACKNOWLEDGEMENT = Q(
+    acknowledged_at=None, lead_department__isnull=False, plan__status=Plan.Status.ACTIVE,
+    plan__published_at__isnull=False,
+) & ~Q(state=Task.State.COMPLETED)
+
+
+def is_awaiting_acknowledgement(task):
+    return (
+        task.acknowledged_at is None and task.lead_department_id is not None and task.state != Task.State.COMPLETED
+        and task.plan.status == Plan.Status.ACTIVE and task.plan.published_at is not None
+    )
 
 
 def is_report_due(task, month, *, on):

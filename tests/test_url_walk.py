@@ -15,11 +15,13 @@ from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from departments import roles
 from departments.services import role_grant
 from reports import services as report_services
 from reports.models import QuarterlySummary
+from tasks.models import Plan
 
 from . import factories
 from .tasks.test_permission_matrix import World
@@ -75,6 +77,21 @@ EXPECTED = {
     "reports:summary_file": "302 403 403 403 403 200 200 200",
     "reports:section": "302 403 200 403 403 200 200 200",
     "reports:department": "302 403 200 403 403 200 200 200 | 302 403 404 403 403 200 200 200",
+    "tasks:plan_list": "302 403 403 403 403 200 403 200",
+    "tasks:plan_setup": "302 403 403 403 403 200 403 200",
+    "tasks:plan_publish": "302 403 403 403 403 200 403 200",
+    "tasks:plan_archive": "302 403 403 403 403 302 403 302",
+    "tasks:plan_carry_over": "302 403 403 403 403 200 403 200",
+    "tasks:task_assignment": "302 403 403 403 403 200 403 200 | 302 403 403 403 403 200 403 200",
+    "tasks:task_acknowledge": "302 302 302 403 403 403 403 403 | 302 403 403 403 302 403 403 403",
+    "tasks:acknowledge_all": "302 302 302 302 302 302 302 302",
+    "tasks:unit_merge": "302 403 403 403 403 302 403 302 | 302 403 403 403 403 302 403 302",
+    "departments:units": "302 403 403 403 403 200 403 200",
+    "departments:unit_edit": "302 403 403 403 403 200 403 200 | 302 403 403 403 403 200 403 200",
+    "departments:people": "302 403 403 403 403 403 403 200",
+    "departments:person_create": "302 403 403 403 403 403 403 200",
+    "departments:person_edit": "302 403 403 403 403 403 403 200 | 302 403 403 403 403 403 403 200",
+    "intake:people_import": "302 403 403 403 403 403 403 200",
 }
 # The admin site is walked too: everyone but the administrator is sent to its login page, and
 # nothing anywhere answers with a server error.
@@ -97,6 +114,8 @@ class Walk(World):
         self.sessions = {}
         report_services.summary_generate(plan=self.tasks["own"].plan, quarter=1, today=datetime.date(2021, 4, 2))
         self.summary = QuarterlySummary.objects.get()
+        # Published (交办), so that its lead units are asked to acknowledge (签收) their tasks.
+        Plan.objects.update(published_at=timezone.now())
 
     def url(self, name, route, key):
         task = self.tasks[key]
@@ -127,6 +146,9 @@ class Walk(World):
             "tasks:evidence_download": lambda: self.evidence[key].pk,
             "reports:summary_file": lambda: self.summary.pk,
             "reports:department": lambda: self.tasks[key].lead_department.pk,
+            "tasks:unit_merge": lambda: self.tasks[key].lead_department.pk,
+            "departments:unit_edit": lambda: self.tasks[key].lead_department.pk,
+            "departments:person_edit": lambda: self.users["lead_staff" if key == "own" else "unrelated_staff"].pk,
         }.get(name, lambda: 1)()
 
 
@@ -136,6 +158,7 @@ POST_ONLY = {
     "logout", "set_language", "tasks:responsible_person", "tasks:milestone_create", "tasks:instruction_create",
     "tasks:instruction_reply", "tasks:milestone_update", "tasks:milestone_done", "tasks:milestone_reopen",
     "tasks:report_review", "tasks:request_decide", "tasks:notifications_read", "reports:summary_generate",
+    "tasks:plan_archive", "tasks:task_acknowledge", "tasks:acknowledge_all", "tasks:unit_merge",
 }
 
 

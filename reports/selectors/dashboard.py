@@ -15,6 +15,7 @@ from tasks.formats import month_end
 from tasks.models import Instruction, ProgressReport, Task
 from tasks.status import (
     Light,
+    is_awaiting_acknowledgement,
     is_completed_by,
     is_counted,
     is_on_time,
@@ -119,6 +120,7 @@ class DepartmentRow:
     submitted: int = 0
     on_time: int = 0
     missing: list = field(default_factory=list)
+    unacknowledged: int = 0  # 未签收
 
     @property
     def missing_short(self):
@@ -151,6 +153,7 @@ class Dashboard:
     red: list
     yellow: list
     not_reported: list
+    unacknowledged: list  # 未签收: published tasks their lead unit has not acknowledged
     trend: list
     unanswered_instructions: list
     due: int
@@ -179,6 +182,10 @@ class Dashboard:
     @property
     def not_reported_short(self):
         return Shortlist(self.not_reported)
+
+    @property
+    def unacknowledged_short(self):
+        return Shortlist(self.unacknowledged)
 
     @property
     def instructions_short(self):
@@ -218,8 +225,9 @@ def build_dashboard(*, plan, on, departments=None, section_number=None):
     }
 
     overall, sections, departments_rows = Tally(), {}, {}
-    red, yellow = [], []
+    red, yellow, unacknowledged = [], [], []
     for task in tasks:
+        task.plan = plan  # loaded once for all: the acknowledgement rule reads the plan's state
         status = statuses[task.pk]
         report = this_month.get(task.pk)
         counted = report is not None and is_counted(report, on=on)
@@ -241,6 +249,9 @@ def build_dashboard(*, plan, on, departments=None, section_number=None):
             continue
         row = departments_rows.setdefault(task.lead_department_id, DepartmentRow(task.lead_department))
         row.tally.add(line)
+        if is_awaiting_acknowledgement(task):
+            unacknowledged.append(line)
+            row.unacknowledged += 1
         if is_report_due(task, month, on=on):
             row.due += 1
             if counted:
@@ -262,6 +273,7 @@ def build_dashboard(*, plan, on, departments=None, section_number=None):
         red=sorted(red, key=by_since),
         yellow=sorted(yellow, key=by_since),
         not_reported=sorted((row for row in department_list if row.missing), key=lambda r: -len(r.missing)),
+        unacknowledged=unacknowledged,
         trend=_trend(tasks, inputs, on),
         unanswered_instructions=list(
             Instruction.objects.filter(task__in=scope.values("pk"), replies__isnull=True)

@@ -55,3 +55,14 @@ def plan_text_from_upload(upload):
                 continue
         raise ValidationError(_("The text file is neither UTF-8 nor GB18030."))
     raise ValidationError(_("Choose a .txt or .docx file."))
+
+
+class PeopleSheetUploadForm(forms.Form):
+    file = forms.FileField(label=_("Excel list of people (.xlsx)"),
+                           help_text=_("Columns 姓名, 用户名, 单位, 角色, 手机, 邮箱; the header may be in any of the first 10 rows."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise ValidationError(_("The file is larger than 5 MB."))
+        return upload

@@ -196,6 +196,13 @@ def _find_header(rows):
 
 def read_task_sheet(handle, *, max_rows=None):
     """Read an uploaded .xlsx task list; raises TaskSheetError for a file that cannot be used."""
+    rows, sheet_title = read_sheet_rows(handle, max_rows=max_rows)
+    return task_sheet_from_rows(rows, name=sheet_title)
+
+
+def read_sheet_rows(handle, *, max_rows=None):
+    """The first sheet's rows [(line, cells)] of an uploaded .xlsx, merged cells filled, and its
+    title: the one safe way any workbook (a task list, a list of people) is read."""
     import openpyxl
 
     max_rows = max_rows or settings.IMPORT_MAX_ROWS
@@ -230,7 +237,7 @@ def read_task_sheet(handle, *, max_rows=None):
         workbook.close()
 
     _fill_merged(rows, merges)
-    return task_sheet_from_rows(rows, name=sheet_title)
+    return rows, sheet_title
 
 
 def task_sheet_from_rows(rows, *, name=""):

@@ -15,12 +15,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from departments.models import Department
+from departments.permissions import can_manage_people
 from tasks import permissions, selectors
 from tasks.formats import whole_number
 
 from . import services
 from .exporters import write_task_csv, write_task_workbook
-from .forms import PlanTextForm, TaskSheetUploadForm
+from .forms import PeopleSheetUploadForm, PlanTextForm, TaskSheetUploadForm
 from .plan_text import parse_plan_text
 from .matching import CREATE, KEEP_AS_TEXT, UnitChoice, unit_choices_from_post
 from .task_sheet import TaskSheetError
@@ -187,3 +188,42 @@ class UnclearDeadlinesView(ImporterRequiredMixin, TemplateView):
         plan = next((p for p in plans if p.year == year), plans[0] if plans else None)
         tasks = services.tasks_with_unclear_deadlines(plan) if plan else []
         return super().get_context_data(nav="import", plans=plans, plan=plan, tasks=tasks, **kwargs)
+
+
+class PeopleImportView(LoginRequiredMixin, UserPassesTestMixin, TemplateView):
+    """Accounts from an Excel list: a preview with each row's errors, then all created or none;
+    the one-time passwords are shown once."""
+
+    template_name = "intake/people_import.html"
+
+    def test_func(self):
+        return can_manage_people(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", PeopleSheetUploadForm())
+        return super().get_context_data(nav="people", **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action", "upload") == "upload":
+            form = PeopleSheetUploadForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(form=form), status=400)
+            token = services.store_upload(form.cleaned_data["file"])
+            confirm = False
+        else:
+            token = request.POST.get("token", "")
+            if not IMPORT_TOKEN.match(token) or not services.upload_exists(token):
+                messages.error(request, _("The uploaded file has expired; upload it again."))
+                return redirect("intake:people_import")
+            confirm = True
+        try:
+            with services.open_upload(token) as handle:
+                result = services.people_import(handle=handle, dry_run=not confirm)
+        except (TaskSheetError, ValidationError) as error:
+            services.discard_upload(token)
+            message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            return self.render_to_response(self.get_context_data(file_error=message), status=400)
+        if result.applied:
+            services.discard_upload(token)
+        return self.render_to_response(self.get_context_data(result=result, token=token),
+                                       status=200 if result.ok else 400)

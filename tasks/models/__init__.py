@@ -4,10 +4,10 @@ from .instructions import Instruction, InstructionReply, Notification
 from .plans import Plan, Section
 from .reports import Evidence, ProgressReport, evidence_upload_path
 from .requests import TaskRequest
-from .tasks import Milestone, Task, TaskGroupObjectPermission, TaskUserObjectPermission
+from .tasks import Milestone, Task, TaskAdjustment, TaskGroupObjectPermission, TaskUserObjectPermission
 
 __all__ = [
     "Evidence", "Instruction", "InstructionReply", "Milestone", "Notification", "Plan", "ProgressReport",
-    "Section", "Task", "TaskGroupObjectPermission", "TaskRequest", "TaskUserObjectPermission",
+    "Section", "Task", "TaskAdjustment", "TaskGroupObjectPermission", "TaskRequest", "TaskUserObjectPermission",
     "evidence_upload_path",
 ]

@@ -31,6 +31,8 @@ class Plan(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
+    # 交办: when the supervision office published the plan to its units (a draft grants nothing).
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = PlanManager()

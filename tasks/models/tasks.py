@@ -98,6 +98,25 @@ class Task(models.Model):
         _("percent complete"), default=0, validators=Percent
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    # 签收: the lead unit's acknowledgement of the assigned task; cleared when the lead unit changes.
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # 结转: the unfinished task of an earlier plan this one continues.
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("carried over from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+    )
     # Incremented by every service write; a stale form carries the old number and is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -150,6 +169,27 @@ class Task(models.Model):
     @property
     def lead_display_names(self):
         return "、".join(d.display_name for d in self.lead_departments)
+
+
+class TaskAdjustment(models.Model):
+    """调整: a change of units, deadline or leader after the plan was published, with its reason."""
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="adjustments")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+    # [{"field": verbose name, "before": text, "after": text}, …] as shown to people.
+    changes = models.JSONField(_("changes"), default=list)
+
+    class Meta:
+        verbose_name = _("adjustment")
+        verbose_name_plural = _("adjustments")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.task} · {self.reason[:30]}"
 
 
 class TaskUserObjectPermission(UserObjectPermissionBase):

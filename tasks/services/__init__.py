@@ -14,6 +14,16 @@ from .common import (
     notify,
     task_url,
 )
+from .cycle import (
+    plan_archive,
+    plan_carry_over,
+    plan_publish,
+    plan_publish_problems,
+    task_acknowledge,
+    task_assign,
+    tasks_acknowledge,
+    tasks_assign_bulk,
+)
 from .evidence import evidence_attach
 from .instructions import instruction_reply, instruction_write, instructions_mark_read
 from .milestones import (
@@ -31,6 +41,7 @@ from .reports import (
     report_submit,
 )
 from .requests import task_request_create, task_request_decide
+from .units import department_merge
 from .tasks import (
     plan_create,
     plan_update,
@@ -46,6 +57,8 @@ from .tasks import (
 )
 
 __all__ = [
+    "plan_archive", "plan_carry_over", "plan_publish", "plan_publish_problems", "task_acknowledge", "task_assign",
+    "tasks_acknowledge", "tasks_assign_bulk", "department_merge",
     "StaleEditError", "atomic_with_files", "evidence_attach", "instruction_reply", "instruction_write",
     "instructions_mark_read",
     "last_accepted_percent", "milestone_create", "milestone_mark_done", "milestone_reopen", "milestone_update",

@@ -16,8 +16,21 @@ from .plans import (
 )
 from .reports import ReportEditView, ReportReviewView, ReviewQueueView
 from .requests import TaskRequestCreateView, TaskRequestDecideView
+from .setup import (
+    AcknowledgeAllView,
+    PlanArchiveView,
+    PlanCarryOverView,
+    PlanListView,
+    PlanPublishView,
+    PlanSetupView,
+    TaskAcknowledgeView,
+    TaskAssignmentView,
+    UnitMergeView,
+)
 
 __all__ = [
+    "AcknowledgeAllView", "PlanArchiveView", "PlanCarryOverView", "PlanListView", "PlanPublishView", "PlanSetupView",
+    "TaskAcknowledgeView", "TaskAssignmentView", "UnitMergeView",
     "CurrentPlanView", "LeaderTasksView", "EvidenceDownloadView", "HomeView", "InstructionCreateView", "InstructionReplyView", "MilestoneCreateView",
     "MilestoneView", "MyTasksView", "NotificationListView", "NotificationsReadView", "PlanDetailView",
     "ReportEditView", "ReportReviewView", "ResponsiblePersonView", "ReviewQueueView", "TaskDetailView",

@@ -24,7 +24,7 @@ from tasks.forms import (
 from tasks.history import task_history
 from tasks.models import ProgressReport
 from tasks.formats import month_end
-from tasks.status import default_as_of, status_of
+from tasks.status import default_as_of, is_awaiting_acknowledgement, status_of
 
 from .common import TaskViewMixin, require
 
@@ -91,6 +91,9 @@ class TaskDetailView(TaskViewMixin, TemplateView):
             "can_see_evidence": permissions.can_see_evidence(user, task),
             "can_instruct": permissions.can_write_instructions(user, task),
             "can_reply": permissions.can_reply_to_instructions(user, task),
+            "can_acknowledge": permissions.can_acknowledge_task(user, task),
+            "awaiting_acknowledgement": is_awaiting_acknowledgement(task),
+            "can_manage_plan": permissions.can_manage_plans(user),
             "instruction_form": instruction_form or InstructionForm(),
             "milestone_form": MilestoneForm(),
             "responsible_form": ResponsiblePersonForm(
@@ -104,6 +107,8 @@ class TaskDetailView(TaskViewMixin, TemplateView):
             context["reports"] = selectors.reports_shown_on_task_page(user, task)
             context["requests"] = selectors.task_requests(task)
             context["instructions"] = selectors.task_instructions(task)
+            context["adjustments"] = selectors.task_adjustments(task)
+            context["carried_to"] = selectors.task_carried_to(user, task)
         return super().get_context_data(**context, **kwargs)
 
 
@@ -141,6 +146,7 @@ class MyTasksView(LoginRequiredMixin, TemplateView):
                 month=month,
                 filters=filters,
                 action_count=sum(row.needs_action for row in rows),
+                acknowledge_count=sum(row.can_acknowledge for row in rows),
                 sections=plan.sections.order_by("number"),
                 report_states=[("missing", _("Not reported"))] + list(ProgressReport.State.choices),
                 months=[month.replace(month=m) for m in range(1, 13)],

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from guardian.shortcuts import get_perms
 
 from departments.models import Department
@@ -63,7 +64,7 @@ def test_preview_writes_nothing_and_import_writes_everything(offices):
     assert first.responsible_leader.first_name == "王建国"
     assert (first.deadline, first.deadline_text) == (datetime.date(2022, 12, 31), "全年")
     assert (second.deadline, third.deadline) == (datetime.date(2022, 6, 30), None)
-    assert set(get_perms(first.lead_department.group, first)) == {"change_task", "report_task"}
+    assert get_perms(first.lead_department.group, first) == [], "a draft plan grants nothing until published"
     assert first.history.exists(), "imported rows are recorded in the history"
 
 
@@ -86,7 +87,9 @@ def test_changed_rows_name_their_changed_columns(offices):
 
 
 def test_bulk_import_writes_history_snapshots_and_moves_grants(offices, supervisor_user):
-    """Rows are written in bulk, without save signals: history, snapshots and grants still follow."""
+    """Rows are written in bulk, without save signals: history, snapshots and grants still follow
+    (in a published plan: a draft grants nothing)."""
+    factories.PlanFactory(year=2022, published_at=timezone.now())
     task_sheet_import(handle=ledger_file(GOOD_ROWS), plan_year=2022, actor=supervisor_user, dry_run=False)
     task = Task.objects.get(plan__year=2022, number=1)
     created = task.history.get()
@@ -340,6 +343,7 @@ def test_a_ledger_with_band_rows_and_no_section_column_and_rows_without_numbers(
         ["二、科技金融", None, None, None, None],
         ["5", "科创专板", "设置专板。", "国家知识产权局", "长期坚持"],
     ]
+    factories.PlanFactory(year=2022)  # published: its units hold their grants
     report = task_sheet_import(handle=workbook_bytes(rows, merges=["A2:E2", "A5:E5"]), plan_year=2022,
                                actor=None, dry_run=False)
     assert report.applied, (report.problems, [r.errors for r in report.rows])
