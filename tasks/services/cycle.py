@@ -25,7 +25,9 @@ ASSIGNMENT_FIELDS = ("lead", "co_leads", "cooperating", "responsible_leader", "r
 
 
 def is_published(plan):
-    return plan.status == Plan.Status.ACTIVE and plan.published_at is not None
+    """In progress: changes to assignments are adjustments (a plan made active before 交办
+    existed has no publication time, and is treated the same)."""
+    return plan.status == Plan.Status.ACTIVE
 
 
 # Checks before publishing
