@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "template_partials",
     "import_export",
     "django_celery_beat",
-    "axes",
+    "siping_edu.apps.AxesConfig",
     "csp",
     "departments",
     "tasks",

@@ -189,6 +189,8 @@ class TaskAssignmentForm(forms.Form):
         self.fields["responsible_leader"].queryset = _leader_choices()
         if adjusting:
             self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = _(
+                "Give the reason for this adjustment: the units concerned are told.")
         else:
             del self.fields["reason"]
 
