@@ -1,13 +1,19 @@
-"""Load the Siping 2021 plan with demo offices, people, assignments and reports.
+"""Load the Siping 2021 plan, archived with a year of history, and this year's plan running now,
+with demo offices, people, assignments and reports.
 
-For demonstration only: the accounts share one password (DEMO_PASSWORD, default below) that
-must never be used for real data. Running it again changes and duplicates nothing.
+The running plan is the 2021 plan carried over (结转) into the current year and published (交办):
+its deadlines and milestones are the 2021 ones moved to this year, its reports reach the current
+month, so a report written in the demo moves the status, the reason, the 未报送 monitor and the
+task's percent together. For demonstration only: the accounts share one password (DEMO_PASSWORD,
+default below) that must never be used for real data. Running it again changes and duplicates
+nothing.
 """
 
 import datetime
 import json
 import os
 import random
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -29,10 +35,32 @@ from tasks.models import Notification, Plan, ProgressReport
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Siping@2021")
 PLAN_YEAR = 2021
-# The demo shows the plan at the end of 2021: reports through December, a third of the
-# year-long tasks closed in December, five running late, the rest in the year-end rush.
-LAST_REPORTED_MONTH = 12
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class Story:
+    """Where a demo plan stands: its year, the day it is told up to, and the month whose reports
+    are still in every state (earlier months are accepted)."""
+
+    year: int
+    as_of: datetime.date
+    last_month: int
+
+    def date(self, text):
+        """A date of the 2021 assignments, moved to this story's year."""
+        day = datetime.date.fromisoformat(text)
+        try:
+            return day.replace(year=self.year)
+        except ValueError:  # 29 February
+            return day.replace(year=self.year, day=28)
+
+
+# The archived plan, told to its end: reports through December, a third of the year-long tasks
+# closed in December, five running late, the rest in the year-end rush.
+YEAR_2021 = Story(PLAN_YEAR, datetime.date(PLAN_YEAR, 12, 31), 12)
+# Tasks of the running plan whose lead unit has not yet acknowledged them (未签收).
+UNACKNOWLEDGED_TASKS = {19, 26}
 
 DEPARTMENT_CODES = {
     "办公室": "bgs",
@@ -101,7 +129,8 @@ def demo_pdf(name):
 
 
 class Command(BaseCommand):
-    help = "Load the 2021 plan and demo accounts, departments, milestones and reports (idempotent)."
+    help = ("Load the 2021 plan (archived) and this year's running plan with demo accounts, departments, "
+            "milestones and reports (idempotent).")
 
     def handle(self, *args, **options):
         data = json.loads(
@@ -114,13 +143,38 @@ class Command(BaseCommand):
             departments = self._departments(data["departments"])
             accounts = self._accounts(departments)
             plan = Plan.objects.get(year=PLAN_YEAR)
-            for task in plan.tasks.order_by("number"):
-                self._task(task, data["tasks"][str(task.number)], departments, accounts)
+            if plan.status != Plan.Status.ARCHIVED:
+                for task in plan.tasks.order_by("number"):
+                    self._task(task, data["tasks"][str(task.number)], departments, accounts)
+                services.plan_archive(plan=plan, actor=accounts["supervisor"])
+            today = timezone.localdate()
+            running = Story(today.year, today, today.month)
+            if running.year > PLAN_YEAR and not Plan.objects.filter(year=running.year).exists():
+                self._running_plan(plan, data["tasks"], accounts, running)
             # Only the latest month's news is unread; the demo's history is old news.
             Notification.objects.filter(read_at=None).exclude(
-                message__contains=chinese_month(datetime.date(PLAN_YEAR, LAST_REPORTED_MONTH, 1))
+                message__contains=chinese_month(datetime.date(running.year, running.last_month, 1))
             ).update(read_at=timezone.now())
         self._print_logins(departments)
+
+    def _running_plan(self, archived, rows, accounts, story):
+        """This year's plan: the 2021 tasks carried over, scheduled in this year, published,
+        acknowledged (all but UNACKNOWLEDGED_TASKS) and reported on up to today."""
+        supervisor = accounts["supervisor"]
+        plan, copies = services.plan_carry_over(plan=archived, tasks=archived.tasks.all(), year=story.year,
+                                                actor=supervisor)
+        for task in copies:
+            row = rows[str(task.carried_from.number)]
+            services.task_set_schedule(
+                task=task, deadline=story.date(row["deadline"]) if row["deadline"] else None,
+                deadline_text=row["deadline_text"].replace(str(PLAN_YEAR), str(story.year)), actor=supervisor,
+                responsible_leader=accounts[row["responsible_leader"]], responsible_person=row["responsible_person"],
+            )
+        services.plan_publish(plan=plan, actor=supervisor)
+        for task in plan.tasks.select_related("plan", "lead_department").order_by("number"):
+            if task.number not in UNACKNOWLEDGED_TASKS:
+                services.task_acknowledge(task=task, actor=accounts[(task.lead_department.name, Membership.Role.STAFF)])
+            self._milestones_and_reports(task, rows[str(task.carried_from.number)], accounts, story)
 
     def _departments(self, rows):
         departments = {}
@@ -194,23 +248,25 @@ class Command(BaseCommand):
             )
         if task.milestones.exists():
             return
-        self._milestones_and_reports(task, row, accounts)
+        self._milestones_and_reports(task, row, accounts, YEAR_2021)
 
-    def _milestones_and_reports(self, task, row, accounts):
+    def _milestones_and_reports(self, task, row, accounts, story):
         rng = random.Random(task.number)
         head = accounts[(task.lead_department.name, Membership.Role.HEAD)]
         staff = accounts[(task.lead_department.name, Membership.Role.STAFF)]
         supervisor = accounts["supervisor"]
-        as_of = month_end(datetime.date(PLAN_YEAR, LAST_REPORTED_MONTH, 1))
+        as_of = story.as_of
+        year_end_closing = datetime.date(story.year, 12, 10 + task.number % 10)
         if task.deadline and task.deadline < as_of:
             completed_on = task.deadline
-        elif task.number % 3 == 0 and task.number not in LATE_TASKS and task.deadline:
-            completed_on = datetime.date(PLAN_YEAR, 12, 10 + task.number % 10)
+        elif task.number % 3 == 0 and task.number not in LATE_TASKS and task.deadline and year_end_closing <= as_of:
+            completed_on = year_end_closing
         else:
             completed_on = None
+        carried = {m.title: m for m in task.milestones.all()}  # a carried-over task keeps its open milestones
         for index, item in enumerate(row["milestones"]):
-            due = datetime.date.fromisoformat(item["due"])
-            milestone = services.milestone_create(
+            due = story.date(item["due"])
+            milestone = carried.get(item["title"]) or services.milestone_create(
                 task=task, title=item["title"], due_date=due, actor=staff,
                 evidence_required=index == len(row["milestones"]) - 1,
             )
@@ -226,23 +282,23 @@ class Command(BaseCommand):
                 services.milestone_mark_done(
                     milestone=milestone, done_on=done_on, actor=staff, uploads=uploads
                 )
-        last_month = completed_on.month if completed_on else LAST_REPORTED_MONTH
+        last_month = completed_on.month if completed_on else story.last_month
         pace = 7 if task.number not in LATE_TASKS else 4
         for month in range(1, last_month + 1):
             percent = min(100, month * pace + rng.randint(0, 4))
             if completed_on and month == last_month:
                 percent = 100
             final_state = ProgressReport.State.ACCEPTED
-            if month == LAST_REPORTED_MONTH and not completed_on:
+            if month == story.last_month and not completed_on:
                 final_state = LAST_MONTH_STATES[task.number % len(LAST_MONTH_STATES)]
                 if final_state is None:
                     continue
-            self._report(task, task.lead_department, month, percent, final_state, staff, head, supervisor, rng)
+            self._report(task, task.lead_department, month, percent, final_state, staff, head, supervisor, rng, story)
             if month % 3 == 0:
                 for department in task.cooperating_departments.all()[:1]:
                     helper = accounts[(department.name, Membership.Role.HEAD)]
                     self._report(task, department, month, percent, ProgressReport.State.ACCEPTED,
-                                 helper, helper, supervisor, rng)
+                                 helper, helper, supervisor, rng, story)
         if completed_on:
             task.refresh_from_db()
             services.task_complete(task=task, completed_on=completed_on, actor=supervisor)
@@ -257,7 +313,7 @@ class Command(BaseCommand):
                     text="已召开专题会议研究整改，倒排工期，确保12月底前完成。",
                 )
 
-    def _report(self, task, department, month, percent, final_state, author, head, supervisor, rng):
+    def _report(self, task, department, month, percent, final_state, author, head, supervisor, rng, story):
         milestone_titles = [m.title for m in task.milestones.all() if m.due_date.month == month]
         progress = (
             f"{month}月，{department.display_name}围绕“{task.title}”推进工作："
@@ -265,13 +321,16 @@ class Command(BaseCommand):
         )
         problems = rng.choice(["", "", "部分县（市）区工作进度不平衡。", "经费保障有待进一步落实。"])
         report = services.report_save(
-            task=task, department=department, month=datetime.date(PLAN_YEAR, month, 1),
+            task=task, department=department, month=datetime.date(story.year, month, 1),
             author=author, progress=progress, percent=percent, problems=problems,
             next_steps="继续抓好落实，加强督促指导。",
         )
         if final_state == ProgressReport.State.DRAFT:
             return
-        submitted = datetime.datetime(PLAN_YEAR, month, min(22, month_end(datetime.date(PLAN_YEAR, month, 1)).day), 16, 30, tzinfo=SHANGHAI)
+        submitted = datetime.datetime(story.year, month, min(22, month_end(datetime.date(story.year, month, 1)).day),
+                                      16, 30, tzinfo=SHANGHAI)
+        # This month's submissions happened at the latest an hour ago, never in the future.
+        submitted = min(submitted, timezone.now() - datetime.timedelta(hours=1))
         services.report_submit(report=report, actor=head)
         if final_state == ProgressReport.State.ACCEPTED:
             services.report_accept(report=report, actor=supervisor)
@@ -281,7 +340,7 @@ class Command(BaseCommand):
                 note="请补充本月具体工作成效和量化数据，并上传佐证材料。",
             )
         reviewed = submitted + datetime.timedelta(days=2) if final_state != ProgressReport.State.SUBMITTED else None
-        # Demo timestamps tell the 2021 story instead of the day the demo was loaded.
+        # Demo timestamps tell the story's months instead of the day the demo was loaded.
         ProgressReport.objects.filter(pk=report.pk).update(submitted_at=submitted, reviewed_at=reviewed)
 
     def _print_logins(self, departments):
