@@ -9,6 +9,9 @@ class DashboardFilterForm(forms.Form):
         choices=[(m, f"{m}月") for m in range(1, 13)],
     )
     department = forms.TypedChoiceField(label=_("Department"), coerce=int, required=False, empty_value=None)
+    # The two kinds of unit a city bureau groups by (departments.models.Department.OFFICE_KINDS).
+    KINDS = (("", _("All kinds")), ("office", _("Bureau offices")), ("subordinate", _("Subordinate units")))
+    kind = forms.ChoiceField(label=_("Kind of unit"), choices=KINDS, required=False)
 
     def __init__(self, *args, plans, departments, **kwargs):
         super().__init__(*args, **kwargs)

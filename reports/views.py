@@ -62,10 +62,13 @@ class DashboardMixin(LoginRequiredMixin):
         latest = default_as_of(plan.year, timezone.localdate())
         month = min(data.get("month") or latest.month, latest.month)
         on = min(month_end(datetime.date(plan.year, month, 1)), latest)
-        department = next((d for d in departments if d.pk == data.get("department")), None)
-        chosen = [department] if department else (None if self.scope.everything else departments)
+        kind = data.get("kind") or ""
+        pool = [d for d in departments if d.is_bureau_office == (kind == "office")] if kind else departments
+        department = next((d for d in pool if d.pk == data.get("department")), None)
+        chosen = [department] if department else (pool if kind or not self.scope.everything else None)
         form = DashboardFilterForm(
-            initial={"year": plan.year, "month": on.month, "department": department.pk if department else None},
+            initial={"year": plan.year, "month": on.month, "department": department.pk if department else None,
+                     "kind": kind},
             plans=plans, departments=departments,
         )
         return plan, on, chosen, department, form
@@ -74,6 +77,8 @@ class DashboardMixin(LoginRequiredMixin):
         """The filters as a query string, without anything else a URL may carry: links and the
         dashboard cache key are built from it, so junk parameters make no new cache entries."""
         values = {name: whole_number(self.request.GET.get(name)) for name in ("year", "month", "department")}
+        kind = self.request.GET.get("kind")
+        values["kind"] = kind if kind in ("office", "subordinate") else None
         return urlencode({name: value for name, value in values.items() if value is not None})
 
     def page_context(self, plan, on, form, department):

@@ -3,9 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from departments.views import PasswordChangeView
 from tasks.views import HomeView
+
+# The admin is the system administrator's tool; it speaks the portal's language and names it.
+admin.site.site_header = _("Education Work Plan Portal · System administration")
+admin.site.site_title = _("System administration")
+admin.site.index_title = _("System administration")
+
 
 def favicon(request):
     # At request time: the static name may be a hashed one from the manifest.

@@ -195,7 +195,7 @@ class Dashboard:
 def plan_tasks(plan, *, departments=None, section_number=None):
     """The tasks in scope, as a queryset used both to load them and as a subquery."""
     tasks = Task.objects.filter(plan=plan)
-    if departments:
+    if departments is not None:  # None: every task; an empty list: none
         tasks = tasks.filter(
             Q(lead_department__in=departments) | Q(co_lead_departments__in=departments)
             | Q(cooperating_departments__in=departments)

@@ -1,15 +1,17 @@
 """Dashboard figures on a hand-built scenario, access by role, and flat query counts."""
 
 import datetime
+import io
 import re
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from departments.models import Membership
+from departments.models import Department, Membership
 from reports.selectors import build_dashboard
 from tasks import services
 from tasks.models import Milestone, ProgressReport, Task
@@ -209,3 +211,20 @@ def test_junk_parameters_share_the_cached_page_and_stay_out_of_its_links(client,
     assert "utm=" not in page and "junk" not in page
     assert "?year=2021&amp;month=6" in page
     assert dashboard_keys() == keys_before, "no new cache entry for the same filters"
+
+
+def test_the_dashboard_and_the_ledger_group_by_kind_of_unit(client, supervisor_user):
+    """局机关科室 or 下属单位: the figures, and the ledger, of one kind only."""
+    office = factories.department("基础教育科")
+    county = factories.department("梨树县教育局", kind=Department.Kind.COUNTY_BUREAU)
+    plan = factories.PlanFactory(year=2021)
+    section = factories.SectionFactory(plan=plan, number=1)
+    factories.assigned_task(lead=office, section=section, number=1, title="科室的任务")
+    factories.assigned_task(lead=county, section=section, number=2, title="县区的任务")
+    client.force_login(supervisor_user)
+    for kind, shown, hidden in (("office", "科室的任务", "县区的任务"), ("subordinate", "县区的任务", "科室的任务")):
+        page = client.get(reverse("reports:dashboard"), {"year": 2021, "month": 6, "kind": kind}).content.decode()
+        assert shown in page and hidden not in page, kind
+    ledger = client.get(reverse("reports:monthly_ledger"), {"year": 2021, "month": 6, "kind": "subordinate"})
+    text = " ".join(str(c.value) for row in openpyxl.load_workbook(io.BytesIO(b"".join(ledger.streaming_content))).active.iter_rows() for c in row)
+    assert "县区的任务" in text and "科室的任务" not in text
