@@ -11,11 +11,12 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from departments.models import Membership
 from tasks import services
 from tasks.evidence import check_uploads
-from tasks.models import Evidence, Milestone, ProgressReport, Task, TaskRequest
+from tasks.models import Evidence, Milestone, Plan, ProgressReport, Task, TaskRequest
 
 from .. import factories
 from ..files import pdf
@@ -261,6 +262,11 @@ def test_object_checks_agree_with_their_bulk_rules_and_querysets(world):
         "inactive department head": factories.member(disbanded, role=Membership.Role.HEAD),
     }
     department_update(department=disbanded, is_active=False)
+    # A plan published (its lead units acknowledge) and an archived plan (everything read-only).
+    Plan.objects.filter(pk=section.plan_id).update(published_at=timezone.now())
+    archived = factories.PlanFactory(year=2020, status=Plan.Status.ARCHIVED, published_at=timezone.now())
+    old = factories.assigned_task(lead=world.lead, cooperating=[world.coop],
+                                  section=factories.SectionFactory(plan=archived, number=1), number=1)
     tasks = list(Task.objects.all())
     for name, user in [*world.users.items(), *extra.items()]:
         user = get_user_model().objects.get(pk=user.pk)  # no cached roles or memberships
@@ -273,20 +279,25 @@ def test_object_checks_agree_with_their_bulk_rules_and_querysets(world):
         assert changeable == {t for t in tasks if t.pk in permissions.changeable_task_ids(user, tasks)}, name
         assigned = set(permissions.tasks_assigned_to(user))
         assert assigned == {t for t in tasks if t.pk in permissions.assigned_task_ids(user, tasks)}, name
+        acknowledgeable = set(permissions.tasks_acknowledgeable_by(user))
+        assert acknowledgeable == {t for t in tasks if permissions.can_acknowledge_task(user, t)}, name
+        assert acknowledgeable == {t for t in tasks if t.pk in permissions.acknowledgeable_task_ids(user, tasks)}, name
         reviewable = set(permissions.reports_reviewable_by(user))
         expected = set(ProgressReport.objects.filter(state="submitted")) if permissions.can_review_reports(user) else set()
         assert reviewable == expected, name
 
         # The one policy, case by case.
         assert closed not in reportable and closed not in changeable, f"{name}: a completed task is closed"
+        assert old not in reportable | changeable | acknowledgeable, f"{name}: an archived plan is read-only"
         if name == "superuser":
             assert not reportable, "a superuser reports for no office"
-            assert changeable == {t for t in tasks if t.state != Task.State.COMPLETED}
+            assert changeable == {t for t in tasks if t.state != Task.State.COMPLETED and t != old}
             assert reviewable == expected != set()
         if name.startswith("inactive"):
             assert not (reportable or changeable or assigned or reviewable), name
     lead_staff = world.users["lead_staff"]
     assert closed in set(permissions.tasks_assigned_to(lead_staff)), "a closed task stays on my list"
+    assert world.tasks["own"] in set(permissions.tasks_acknowledgeable_by(lead_staff)), "未签收 after publishing"
     assert permissions.can_see_evidence(lead_staff, closed)
 
 
