@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from . import services
 from .models import Department, Membership
@@ -58,3 +60,24 @@ class MembershipAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for membership in queryset:
             services.membership_remove(membership=membership)
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Accounts in the admin go through the account services: a new one gets its Account and
+    must replace the typed password at the first login, like one made on the 人员 page."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.user_save_fields(user=obj, fields=[name for name in form.changed_data if name != "password"])
+        else:
+            created, _password = services.user_create(
+                username=obj.username, full_name=obj.first_name, email=obj.email,
+                password=form.cleaned_data.get("password1") or None,
+            )
+            obj.pk, obj.password = created.pk, created.password
+            obj._state.adding = False

@@ -211,6 +211,16 @@ def user_update(*, user, full_name, email, phone, is_active):
 
 
 @transaction.atomic
+def user_save_fields(*, user, fields):
+    """Save the named fields of an account edited in the admin (its groups are the form's)."""
+    concrete = [name for name in fields if name in {f.name for f in user._meta.concrete_fields}]
+    user.full_clean(exclude=[f.name for f in user._meta.fields if f.name not in concrete])
+    if concrete:
+        user.save(update_fields=concrete)
+    return user
+
+
+@transaction.atomic
 def user_set_roles(*, user, role_names):
     """Make the person's bureau-wide roles exactly `role_names` (of the role registry)."""
     unknown = set(role_names) - set(ROLE_BY_NAME)

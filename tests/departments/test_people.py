@@ -116,3 +116,22 @@ def test_a_clean_people_list_is_created_whole(client, admin_user):
     assert Membership.objects.get(user__username="zhaoyi").role == Membership.Role.HEAD
     assert roles.roles_of(User.objects.get(username="lisi")) == {roles.LEADER}
     assert Account.objects.filter(must_change_password=True).count() == 2
+
+
+def test_an_account_added_in_the_admin_goes_through_the_service(client):
+    superuser = factories.UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(superuser)
+    password = "Zhao-2030-admin"
+    response = client.post(reverse("admin:auth_user_add"), {
+        "username": "zhaoliu", "password1": password, "password2": password, "usable_password": "true"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = User.objects.get(username="zhaoliu")
+    assert user.check_password(password)
+    assert Account.objects.get(user=user).must_change_password, "the typed password is one-time"
+    response = client.post(reverse("admin:auth_user_change", args=[user.pk]), {
+        "username": "zhaoliu", "first_name": "赵六", "last_name": "", "email": "z@example.cn", "is_active": "on",
+        "date_joined_0": "2026-01-01", "date_joined_1": "08:00:00", "initial-date_joined_0": "2026-01-01",
+        "initial-date_joined_1": "08:00:00"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user.refresh_from_db()
+    assert (user.first_name, user.email) == ("赵六", "z@example.cn")
