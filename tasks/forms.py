@@ -272,3 +272,18 @@ class CarryOverForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["tasks"].choices = [(number, number) for number in task_numbers]
         self.fields["tasks"].error_messages["required"] = _("Choose at least one task to carry over.")
+
+
+class SectionForm(forms.Form):
+    number = forms.IntegerField(label=_("No."), min_value=1, max_value=99)
+    title = forms.CharField(label=_("Section title"), max_length=200)
+
+
+class NewTaskForm(forms.Form):
+    section = forms.ModelChoiceField(label=_("Section"), queryset=None)
+    title = forms.CharField(label=_("Task"), max_length=300)
+    content = forms.CharField(label=_("Content"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = plan.sections.order_by("number")

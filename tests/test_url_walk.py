@@ -81,6 +81,8 @@ EXPECTED = {
     "tasks:plan_setup": "302 403 403 403 403 200 403 200",
     "tasks:plan_publish": "302 403 403 403 403 200 403 200",
     "tasks:plan_archive": "302 403 403 403 403 302 403 302",
+    "tasks:plan_sections": "302 403 403 403 403 302 403 302",
+    "tasks:plan_task_create": "302 403 403 403 403 302 403 302",
     "tasks:plan_carry_over": "302 403 403 403 403 200 403 200",
     "tasks:task_assignment": "302 403 403 403 403 200 403 200 | 302 403 403 403 403 200 403 200",
     "tasks:task_acknowledge": "302 302 302 403 403 403 403 403 | 302 403 403 403 302 403 403 403",
@@ -158,7 +160,7 @@ POST_ONLY = {
     "logout", "set_language", "tasks:responsible_person", "tasks:milestone_create", "tasks:instruction_create",
     "tasks:instruction_reply", "tasks:milestone_update", "tasks:milestone_done", "tasks:milestone_reopen",
     "tasks:report_review", "tasks:request_decide", "tasks:notifications_read", "reports:summary_generate",
-    "tasks:plan_archive", "tasks:task_acknowledge", "tasks:acknowledge_all", "tasks:unit_merge",
+    "tasks:plan_archive", "tasks:plan_sections", "tasks:plan_task_create", "tasks:task_acknowledge", "tasks:acknowledge_all", "tasks:unit_merge",
 }
 
 

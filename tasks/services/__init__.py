@@ -20,6 +20,7 @@ from .cycle import (
     plan_publish,
     plan_publish_problems,
     task_acknowledge,
+    task_add,
     task_assign,
     tasks_acknowledge,
     tasks_assign_bulk,
@@ -57,7 +58,7 @@ from .tasks import (
 )
 
 __all__ = [
-    "plan_archive", "plan_carry_over", "plan_publish", "plan_publish_problems", "task_acknowledge", "task_assign",
+    "plan_archive", "plan_carry_over", "plan_publish", "plan_publish_problems", "task_acknowledge", "task_add", "task_assign",
     "tasks_acknowledge", "tasks_assign_bulk", "department_merge",
     "StaleEditError", "atomic_with_files", "evidence_attach", "instruction_reply", "instruction_write",
     "instructions_mark_read",

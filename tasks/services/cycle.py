@@ -245,6 +245,17 @@ def tasks_assign_bulk(*, tasks, actor, reason="", **changes):
     return done
 
 
+@transaction.atomic
+def task_add(*, plan, section, title, actor, content=""):
+    """A task added by hand to a plan not archived, numbered after the plan's last."""
+    if plan.status == Plan.Status.ARCHIVED:
+        raise ValidationError(_("An archived plan takes no new tasks."))
+    Plan.objects.select_for_update().get(pk=plan.pk)  # two additions at once take different numbers
+    last = plan.tasks.aggregate(last=Max("number"))["last"] or 0
+    return model_save(Task(plan=plan, section=section, number=last + 1, title=title.strip(), content=content),
+                      actor=actor)
+
+
 # 签收
 
 

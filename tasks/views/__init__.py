@@ -22,14 +22,16 @@ from .setup import (
     PlanCarryOverView,
     PlanListView,
     PlanPublishView,
+    PlanSectionsView,
     PlanSetupView,
+    PlanTaskCreateView,
     TaskAcknowledgeView,
     TaskAssignmentView,
     UnitMergeView,
 )
 
 __all__ = [
-    "AcknowledgeAllView", "PlanArchiveView", "PlanCarryOverView", "PlanListView", "PlanPublishView", "PlanSetupView",
+    "AcknowledgeAllView", "PlanArchiveView", "PlanCarryOverView", "PlanListView", "PlanPublishView", "PlanSectionsView", "PlanSetupView", "PlanTaskCreateView",
     "TaskAcknowledgeView", "TaskAssignmentView", "UnitMergeView",
     "CurrentPlanView", "LeaderTasksView", "EvidenceDownloadView", "HomeView", "InstructionCreateView", "InstructionReplyView", "MilestoneCreateView",
     "MilestoneView", "MyTasksView", "NotificationListView", "NotificationsReadView", "PlanDetailView",

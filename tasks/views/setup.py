@@ -18,7 +18,14 @@ from departments.models import Department
 from departments.permissions import can_manage_units
 from tasks import permissions, services
 from tasks.formats import whole_number
-from tasks.forms import BulkAssignmentForm, CarryOverForm, PlanCreateForm, TaskAssignmentForm
+from tasks.forms import (
+    BulkAssignmentForm,
+    CarryOverForm,
+    NewTaskForm,
+    PlanCreateForm,
+    SectionForm,
+    TaskAssignmentForm,
+)
 from tasks.models import Plan, Task
 from tasks.services.cycle import is_published
 
@@ -105,6 +112,8 @@ class PlanSetupView(PlanWorkspaceMixin, TemplateView):
         adjusting = is_published(self.plan)
         numbers = [task.number for task in page.object_list]
         kwargs.setdefault("bulk_form", BulkAssignmentForm(task_numbers=numbers, adjusting=adjusting))
+        kwargs.setdefault("section_form", SectionForm(initial={"number": self.plan.sections.count() + 1}))
+        kwargs.setdefault("task_form", NewTaskForm(plan=self.plan))
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
@@ -279,3 +288,38 @@ class UnitMergeView(LoginRequiredMixin, UserPassesTestMixin, View):
             return redirect("departments:unit_edit", pk=source.pk)
         messages.success(request, _("%(source)s was merged into %(target)s.") % {"source": name, "target": target.name})
         return redirect("departments:units")
+
+
+class PlanSectionsView(PlanWorkspaceMixin, View):
+    """A section added to the plan or renamed (its number is its place in the plan)."""
+
+    def post(self, request, *args, **kwargs):
+        require(self.plan.status != Plan.Status.ARCHIVED)
+        form = SectionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("tasks:plan_setup", year=self.plan.year)
+        number, title = form.cleaned_data["number"], form.cleaned_data["title"]
+        section = self.plan.sections.filter(number=number).first()
+        if section is None:
+            services.section_create(plan=self.plan, number=number, title=title)
+            messages.success(request, _("Section %(number)d added.") % {"number": number})
+        else:
+            services.section_update(section=section, data={"title": title.strip()})
+            messages.success(request, _("Section %(number)d renamed.") % {"number": number})
+        return redirect("tasks:plan_setup", year=self.plan.year)
+
+
+class PlanTaskCreateView(PlanWorkspaceMixin, View):
+    """A task added by hand, numbered after the plan's last; its units are set in the grid."""
+
+    def post(self, request, *args, **kwargs):
+        require(self.plan.status != Plan.Status.ARCHIVED)
+        form = NewTaskForm(request.POST, plan=self.plan)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect("tasks:plan_setup", year=self.plan.year)
+        task = services.task_add(plan=self.plan, section=form.cleaned_data["section"], title=form.cleaned_data["title"],
+                                 content=form.cleaned_data["content"], actor=request.user)
+        messages.success(request, _("No. %(number)s added: give it its units and deadline.") % {"number": task.display_number})
+        return redirect("tasks:task_assignment", year=self.plan.year, number=task.number)

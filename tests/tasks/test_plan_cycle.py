@@ -224,3 +224,17 @@ def test_a_lead_unit_acknowledges_all_from_my_tasks(client, world):
     assert client.post(reverse("tasks:acknowledge_all")).status_code == 302
     assert Task.objects.get(pk=world.first.pk).acknowledged_by == world.lead_staff
     assert Task.objects.get(pk=world.second.pk).acknowledged_at is None, "another unit's task"
+
+
+def test_sections_and_tasks_are_added_in_the_workspace(client, world):
+    client.force_login(world.supervisor)
+    response = client.post(reverse("tasks:plan_sections", kwargs={"year": 2030}), {"number": 2, "title": "深化教育改革"})
+    assert response.status_code == 302
+    client.post(reverse("tasks:plan_sections", kwargs={"year": 2030}), {"number": 1, "title": "党的建设"})
+    assert list(world.plan.sections.values_list("number", "title")) == [(1, "党的建设"), (2, "深化教育改革")]
+    section = world.plan.sections.get(number=2)
+    response = client.post(reverse("tasks:plan_task_create", kwargs={"year": 2030}),
+                           {"section": section.pk, "title": "推进集团化办学", "content": ""})
+    assert response.status_code == 302 and response["Location"].endswith("/tasks/3/assignment/")
+    assert world.plan.tasks.get(number=3).title == "推进集团化办学"
+    assert Task.history.filter(number=3).exists()
