@@ -65,12 +65,15 @@ class ReportForm(forms.Form):
         label=_("Reason for lower percent"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
     )
     files = EvidenceFilesField(label=_("Evidence files"))
+    # Files already attached to take off (ticked); with new files this replaces them.
+    remove_evidence = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, plan_year, **kwargs):
+    def __init__(self, *args, plan_year, attached=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.plan_year = plan_year
         self.fields["month"].widget.attrs.update(min=f"{plan_year}-01", max=f"{plan_year}-12")
+        self.fields["remove_evidence"].choices = [(evidence.pk, evidence.original_name) for evidence in attached]
 
     def clean_month(self):
         month = self.cleaned_data["month"]
@@ -287,3 +290,27 @@ class NewTaskForm(forms.Form):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = plan.sections.order_by("number")
+
+
+class ReviewFilterForm(forms.Form):
+    """The review queue's filters: unit, plan and section, month."""
+
+    department = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False)
+    year = forms.TypedChoiceField(label=_("Plan"), coerce=int, required=False, empty_value=None)
+    section = forms.IntegerField(label=_("Section"), required=False, min_value=1, max_value=99)
+    month = MonthField(label=_("Month"), required=False)
+
+    def __init__(self, *args, plans, **kwargs):
+        from departments.models import Department
+
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(is_active=True).order_by("kind", "order", "name")
+        self.fields["department"].empty_label = _("All units")
+        self.fields["year"].choices = [("", _("All plans"))] + [(plan.year, plan.title) for plan in plans]
+
+    def filters(self):
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {"department": data["department"].pk if data["department"] else None, "plan_year": data["year"],
+                "section": data["section"], "month": data["month"].replace(day=1) if data["month"] else None}

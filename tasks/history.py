@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from django.apps import apps
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .formats import chinese_month
-from .models import Instruction, InstructionReply, Milestone, ProgressReport, Task, TaskRequest
+from .models import Evidence, Instruction, InstructionReply, Milestone, ProgressReport, Task, TaskRequest
 
 HIDDEN_FIELDS = {"id", "version", "task", "plan", "section", "content", "instruction"}
 
@@ -30,6 +31,7 @@ class HistoryEntry:
     subject: str
     action: str
     changes: list = field(default_factory=list)
+    url: str = ""  # a file the entry is about (a removed evidence file stays downloadable)
 
 
 def _display(field_object, value, related_names):
@@ -169,19 +171,28 @@ def task_history(task, viewer):
         lambda r: _("Reply to instruction"),
     )
     entries += [
-        HistoryEntry(when=adjustment.changed_at, who=_who(adjustment.changed_by), subject=_("Adjustment (调整)"),
-                     action=_("Reason: %(reason)s") % {"reason": adjustment.reason},
-                     changes=[Change(c["field"], c["before"], c["after"]) for c in adjustment.changes])
+        HistoryEntry(when=adjustment.changed_at, who=_who(adjustment.changed_by), subject=_("the assignment (调整)"),
+                     action=_("adjusted"),
+                     changes=[*(Change(c["field"], c["before"], c["after"]) for c in adjustment.changes),
+                              Change(str(_("Reason")), "", adjustment.reason)])
         for adjustment in task.adjustments.select_related("changed_by")
     ]
+    for evidence in Evidence.all_objects.filter(task=task, removed_at__isnull=False).select_related(
+            "removed_by", "report"):
+        if evidence.report is None or can_see_report(viewer, evidence.report):
+            entries.append(HistoryEntry(
+                when=evidence.removed_at, who=_who(evidence.removed_by),
+                subject=_("evidence ‘%(name)s’") % {"name": evidence.original_name}, action=_("removed"),
+                url=reverse("tasks:evidence_download", args=[evidence.pk]),
+            ))
     for copy in Task.objects.filter(carried_from=task).select_related("plan"):
         created = copy.history.filter(history_type="+").select_related("history_user").first()
         entries.append(HistoryEntry(
             when=created.history_date if created else timezone.now(),
             who=_who(created.history_user) if created else "",
-            subject=_("Carry-over (结转)"),
-            action=_("Carried over to the %(year)d plan as No. %(number)s") % {
+            subject=_("the task to the %(year)d plan as No. %(number)s (结转)") % {
                 "year": copy.plan.year, "number": copy.display_number},
+            action=_("carried over"),
         ))
     return sorted(entries, key=lambda entry: entry.when, reverse=True)
 

@@ -294,7 +294,9 @@ def can_see_draft_plans(user):
 def reports_reviewable_by(user):
     if not can_review_reports(user):
         return ProgressReport.objects.none()
-    return ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED)
+    # An archived plan is read-only: what was left submitted there is not reviewed any more.
+    return ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED).exclude(
+        task__plan__status=Plan.Status.ARCHIVED)
 
 
 def requests_decidable_by(user):

@@ -190,10 +190,21 @@ class MyTaskRow:
         return self.can_report and self.task.state == Task.State.IN_PROGRESS and self.report_editable
 
 
-def review_queue(user):
+def review_queue(user, *, department=None, plan_year=None, section=None, month=None):
+    """Submitted reports the user may review, oldest first, with their evidence; filtered by unit,
+    plan, section and month."""
+    reports = permissions.reports_reviewable_by(user)
+    if department:
+        reports = reports.filter(department_id=department)
+    if plan_year:
+        reports = reports.filter(task__plan__year=plan_year)
+        if section:
+            reports = reports.filter(task__section__number=section)
+    if month:
+        reports = reports.filter(month=month)
     return (
-        permissions.reports_reviewable_by(user)
-        .select_related("task__plan", "task__lead_department", "department", "author", "submitted_by")
+        reports.select_related("task__plan", "task__lead_department", "department", "author", "submitted_by")
+        .prefetch_related("evidence")
         .order_by("submitted_at", "id")
     )
 
@@ -256,7 +267,8 @@ def request_for_viewer(user, pk):
 
 def evidence_for_viewer(user, pk):
     evidence = _object_for(
-        Evidence.objects.filter(task__in=tasks_visible_to(user)).select_related("task", "report"), pk
+        # Removed files too: the history links to them.
+        Evidence.all_objects.filter(task__in=tasks_visible_to(user)).select_related("task", "report"), pk
     )
     # Evidence of a draft is as private as the draft; a stranger to the task learns nothing.
     if not permissions.can_see_evidence(user, evidence.task):

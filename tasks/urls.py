@@ -34,6 +34,7 @@ urlpatterns = [
     path("my/", views.MyTasksView.as_view(), name="my_tasks"),
     path("my/leading/", views.LeaderTasksView.as_view(), name="leader_tasks"),
     path("review/", views.ReviewQueueView.as_view(), name="review_queue"),
+    path("review/accept/", views.ReviewBatchView.as_view(), name="review_batch"),
     path("review/reports/<int:pk>/", views.ReportReviewView.as_view(), name="report_review"),
     path("review/requests/<int:pk>/", views.TaskRequestDecideView.as_view(), name="request_decide"),
     path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),

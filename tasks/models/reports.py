@@ -94,6 +94,14 @@ def evidence_upload_path(instance, filename):
     return f"evidence/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{suffix}"
 
 
+class CurrentEvidenceManager(models.Manager):
+    """Evidence not removed: what pages, ledgers and summaries list (also through relations such
+    as `report.evidence`). Removed files stay, for the history, in `Evidence.all_objects`."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at=None)
+
+
 class Evidence(models.Model):
     """A supporting file (佐证材料) for a task, a report or a milestone."""
 
@@ -136,6 +144,16 @@ class Evidence(models.Model):
         related_name="uploaded_evidence",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # Removed from a draft or returned report by its unit (replaced, or attached by mistake): the
+    # file is kept for the history, and nothing else lists it.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("removed by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+
+    objects = CurrentEvidenceManager()
+    all_objects = models.Manager()
 
     class Meta:
         verbose_name = _("evidence")

@@ -21,3 +21,12 @@ def evidence_attach(*, task, uploads, actor, report=None, milestone=None, reques
         evidence.save()
         created.append(evidence)
     return created
+
+
+def evidence_remove_from_report(*, report, evidence_ids, actor):
+    """Take files off a draft or returned report (to replace them, or attached by mistake). The
+    caller has checked the report is editable; the files stay for the history."""
+    from django.utils import timezone
+
+    return Evidence.objects.filter(report=report, pk__in=list(evidence_ids)).update(
+        removed_at=timezone.now(), removed_by=actor)

@@ -12,7 +12,7 @@ from tasks.formats import chinese_month
 from tasks.models import Notification, ProgressReport
 
 from .common import StaleEditError, atomic_with_files, model_save, model_update, notify, task_url
-from .evidence import evidence_attach
+from .evidence import evidence_attach, evidence_remove_from_report
 from .tasks import task_update
 
 
@@ -31,7 +31,7 @@ def last_accepted_percent(*, task, department, before_month):
 @atomic_with_files
 def report_save(
     *, task, department, month, author, progress, percent, problems="", next_steps="",
-    percent_drop_reason="", expected_version=None, uploads=(), submit=False,
+    percent_drop_reason="", expected_version=None, uploads=(), remove_evidence=(), submit=False,
 ):
     """Create or edit a department's report for a month, optionally submitting it at once.
 
@@ -67,6 +67,8 @@ def report_save(
     else:
         # The report keeps its author (填报人); who edited it is in its history.
         model_update(instance=report, data=text, actor=author, expected_version=expected_version)
+    if remove_evidence:
+        evidence_remove_from_report(report=report, evidence_ids=remove_evidence, actor=author)
     if uploads:
         evidence_attach(task=task, uploads=uploads, actor=author, report=report)
     if submit:
@@ -134,6 +136,9 @@ def report_accept(*, report, actor, note="", expected_version=None):
         expected_version=expected_version,
     )
     task = report.task
+    # The task may have moved on since it was loaded (another report of it accepted just before):
+    # the percent follows the accepted report whatever version the task is at now.
+    task.refresh_from_db(fields=["version", "percent_complete"])
     if report.department_id == task.lead_department_id and report.percent != task.percent_complete:
         task_update(task=task, data={"percent_complete": report.percent}, actor=actor)
     notify(
@@ -166,3 +171,15 @@ def report_return(*, report, actor, note, expected_version=None):
         url=report_form_url(report),
     )
     return report
+
+
+def reports_accept_bulk(*, reports, actor):
+    """通过 of many reports at once, each in its own transaction: {report id: the reason it was not
+    accepted} for those refused (one's own, changed meanwhile), the others accepted."""
+    refused = {}
+    for report in reports:
+        try:
+            report_accept(report=report, actor=actor)
+        except ValidationError as error:
+            refused[report.pk] = error.messages
+    return refused

@@ -14,7 +14,7 @@ from .plans import (
     TaskDetailView,
     TaskHistoryView,
 )
-from .reports import ReportEditView, ReportReviewView, ReviewQueueView
+from .reports import ReportEditView, ReportReviewView, ReviewBatchView, ReviewQueueView
 from .requests import TaskRequestCreateView, TaskRequestDecideView
 from .setup import (
     AcknowledgeAllView,
@@ -35,6 +35,6 @@ __all__ = [
     "TaskAcknowledgeView", "TaskAssignmentView", "UnitMergeView",
     "CurrentPlanView", "LeaderTasksView", "EvidenceDownloadView", "HomeView", "InstructionCreateView", "InstructionReplyView", "MilestoneCreateView",
     "MilestoneView", "MyTasksView", "NotificationListView", "NotificationsReadView", "PlanDetailView",
-    "ReportEditView", "ReportReviewView", "ResponsiblePersonView", "ReviewQueueView", "TaskDetailView",
+    "ReportEditView", "ReportReviewView", "ReviewBatchView", "ResponsiblePersonView", "ReviewQueueView", "TaskDetailView",
     "TaskHistoryView", "TaskRequestCreateView", "TaskRequestDecideView",
 ]

@@ -5,7 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.core.paginator import Paginator
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -13,8 +15,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from tasks import permissions, selectors, services
+from tasks.formats import whole_number
 from tasks.forms import (
     ReportForm,
+    ReviewFilterForm,
     ReviewForm,
     month_choices_default,
 )
@@ -68,6 +72,7 @@ class ReportEditView(TaskViewMixin, TemplateView):
             else:
                 initial["percent"] = self.task.percent_complete
             form = ReportForm(initial=initial, plan_year=self.task.plan.year)
+        removing = set(form["remove_evidence"].value() or []) if form.is_bound else set()
         department = self.membership.department
         is_lead = department in self.task.lead_departments
         cooperating_reports = []
@@ -88,7 +93,7 @@ class ReportEditView(TaskViewMixin, TemplateView):
             task=self.task, plan=self.task.plan, nav="my", form=form, report=report,
             department=department, is_lead=is_lead, editable=editable, can_submit=can_submit,
             memberships=permissions.reporting_memberships(self.request.user, self.task),
-            cooperating_reports=cooperating_reports, conflict=conflict,
+            cooperating_reports=cooperating_reports, conflict=conflict, removing={str(pk) for pk in removing},
             last_accepted=services.last_accepted_percent(
                 task=self.task, department=department, before_month=self.month
             ),
@@ -96,7 +101,9 @@ class ReportEditView(TaskViewMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        form = ReportForm(request.POST, request.FILES, plan_year=self.task.plan.year)
+        report = self.existing_report()
+        attached = list(report.evidence.all()) if report else []
+        form = ReportForm(request.POST, request.FILES, plan_year=self.task.plan.year, attached=attached)
         conflict = None
         if form.is_valid():
             data = form.cleaned_data
@@ -108,7 +115,7 @@ class ReportEditView(TaskViewMixin, TemplateView):
                     percent_drop_reason=data["percent_drop_reason"],
                     # 0: the form was opened when there was no report yet.
                     expected_version=data["version"] or 0, uploads=data["files"],
-                    submit="submit" in request.POST,
+                    remove_evidence=data["remove_evidence"], submit="submit" in request.POST,
                 )
             except services.StaleEditError as error:
                 conflict = self.existing_report()
@@ -125,16 +132,48 @@ class ReportEditView(TaskViewMixin, TemplateView):
 
 
 class ReviewQueueView(LoginRequiredMixin, TemplateView):
-    template_name = "tasks/review_queue.html"
+    """Submitted reports oldest first, 20 to a page, filtered; each with its evidence, its own
+    form and its errors; the selected ones accepted together."""
 
-    def get_context_data(self, **kwargs):
+    template_name = "tasks/review_queue.html"
+    PAGE_SIZE = 20
+
+    def get_context_data(self, errors=None, notes=None, **kwargs):
         require(permissions.can_review_reports(self.request.user))
+        query = self.request.GET
+        filter_form = ReviewFilterForm(query or None, plans=selectors.plans_visible_to(self.request.user))
+        reports = selectors.review_queue(self.request.user, **filter_form.filters())
+        page = Paginator(reports, self.PAGE_SIZE).get_page(query.get("page"))
+        params = query.copy()
+        params.pop("page", None)
         return super().get_context_data(
-            nav="review",
-            reports=selectors.review_queue(self.request.user),
-            requests=selectors.pending_requests(self.request.user),
-            **kwargs,
+            nav="review", page=page, reports=page.object_list, total=page.paginator.count, filter_form=filter_form,
+            query=params.urlencode(), errors=errors or {}, notes=notes or {},
+            requests=selectors.pending_requests(self.request.user), **kwargs,
         )
+
+
+class ReviewBatchView(ReviewQueueView):
+    """通过 of the selected reports; those that cannot be accepted say why beside themselves."""
+
+    def post(self, request, *args, **kwargs):
+        require(permissions.can_review_reports(request.user))
+        ids = [pk for pk in (whole_number(value) for value in request.POST.getlist("reports")) if pk]
+        if not ids:
+            messages.error(request, _("Select the reports to accept first."))
+            return redirect(self._queue_url())
+        reports = list(selectors.review_queue(request.user).filter(pk__in=ids))
+        refused = services.reports_accept_bulk(reports=reports, actor=request.user)
+        accepted = len(reports) - len(refused)
+        if accepted:
+            messages.success(request, _("%(count)d reports accepted.") % {"count": accepted})
+        if refused:
+            return self.render_to_response(self.get_context_data(errors=refused), status=400)
+        return redirect(self._queue_url())
+
+    def _queue_url(self):
+        query = self.request.GET.urlencode()
+        return reverse("tasks:review_queue") + (f"?{query}" if query else "")
 
 
 class ReportReviewView(LoginRequiredMixin, View):
@@ -142,17 +181,25 @@ class ReportReviewView(LoginRequiredMixin, View):
         report = selectors.report_for_viewer(request.user, pk)
         require(permissions.can_review_reports(request.user))
         form = ReviewForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
-            return redirect("tasks:review_queue")
-        data = form.cleaned_data
-        try:
-            if data["decision"] == "accept":
-                services.report_accept(report=report, actor=request.user, note=data["note"], expected_version=data["version"])
-                messages.success(request, _("Report accepted: %(report)s") % {"report": report.task.title})
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["decision"] == "accept":
+                    services.report_accept(report=report, actor=request.user, note=data["note"],
+                                           expected_version=data["version"])
+                    messages.success(request, _("Report accepted: %(report)s") % {"report": report.task.title})
+                else:
+                    services.report_return(report=report, actor=request.user, note=data["note"],
+                                           expected_version=data["version"])
+                    messages.success(request, _("Report returned: %(report)s") % {"report": report.task.title})
+            except ValidationError as error:
+                problems = error.messages
             else:
-                services.report_return(report=report, actor=request.user, note=data["note"], expected_version=data["version"])
-                messages.success(request, _("Report returned: %(report)s") % {"report": report.task.title})
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect("tasks:review_queue")
+                query = request.GET.urlencode()
+                return redirect(reverse("tasks:review_queue") + (f"?{query}" if query else ""))
+        else:
+            problems = [m for errors in form.errors.values() for m in errors]
+        # Refused: the queue again, the reason beside this report and its note as typed.
+        queue = ReviewQueueView(request=request, args=(), kwargs={})
+        context = queue.get_context_data(errors={report.pk: problems}, notes={report.pk: request.POST.get("note", "")})
+        return queue.render_to_response(context, status=400)

@@ -148,3 +148,40 @@ def test_a_300_character_name_is_stored_shortened_with_its_extension(client, tas
     assert len(evidence.original_name) <= 255 and evidence.original_name.endswith(".pdf")
     assert len(evidence.file.name) < 100, "the stored name is the random one, not the user's"
     assert len(stored_files(settings)) == 1
+
+
+def test_a_file_is_replaced_on_a_draft_and_the_old_one_stays_only_in_the_history(client, task, lead_staff, lead_head,
+                                                                                    supervisor_user):
+    from reports.selectors.ledger import monthly_ledger
+    from tasks import services
+    from tasks.history import task_history
+
+    client.force_login(lead_staff)
+    assert post_report(client, task, [upload("初稿.pdf", pdf_bytes())]).status_code == 302
+    old = Evidence.objects.get()
+    report = ProgressReport.objects.get()
+
+    # A refused save (no progress text) keeps the text typed and the file ticked for removal.
+    refused = post_report(client, task, [], progress="", problems="经费未到位", remove_evidence=[old.pk],
+                          version=report.version)
+    page = refused.content.decode()
+    assert refused.status_code == 400 and "经费未到位" in page and f'value="{old.pk}" checked' in page
+    assert Evidence.objects.count() == 1
+
+    replaced = post_report(client, task, [upload("定稿.pdf", pdf_bytes())], remove_evidence=[old.pk],
+                           version=report.version)
+    assert replaced.status_code == 302
+    assert [e.original_name for e in report.evidence.all()] == ["定稿.pdf"]
+    removed = Evidence.all_objects.get(pk=old.pk)
+    assert removed.removed_by == lead_staff and removed.file.storage.exists(removed.file.name), "kept"
+    entry = next(e for e in task_history(task, lead_staff) if "初稿.pdf" in e.subject)
+    assert client.get(entry.url).status_code == 200, "the history's link still opens the removed file"
+    services.report_submit(report=ProgressReport.objects.get(), actor=lead_head)
+    rows = list(monthly_ledger(plan=task.plan, month=report.month, on=datetime.date(task.plan.year, 5, 31)))
+    assert [r.evidence_names for r in rows if r.number == task.display_number] == [["定稿.pdf"]]
+
+    # Once submitted, the evidence is fixed.
+    with pytest.raises(ValidationError):
+        services.report_save(task=task, department=report.department, month=report.month, author=lead_staff,
+                             progress="改", percent=30, remove_evidence=[replaced and report.evidence.get().pk])
+    assert report.evidence.count() == 1

@@ -115,7 +115,7 @@ def test_an_adjustment_needs_a_reason_moves_the_grants_and_tells_both_units(worl
     assert task.acknowledged_at is None, "the new lead unit acknowledges again"
     for person in (world.lead_staff, world.other_staff, world.coop_staff, world.leader):
         assert Notification.objects.filter(recipient=person, task=task, message__contains="职能调整").exists(), person
-    assert any("调整" in entry.subject or "Adjustment" in entry.subject for entry in task_history(task, world.supervisor))
+    assert any("职能调整" in change.new for entry in task_history(task, world.supervisor) for change in entry.changes)
     assert services.task_assign(task=task, actor=world.supervisor, reason="再次", lead=world.other) == []
 
 
@@ -157,7 +157,7 @@ def test_carry_over_copies_the_unfinished_tasks_into_next_years_draft(world):
     assert copy.deadline is None and copy.deadline_text == world.first.deadline_text
     assert [(m.title, m.due_date) for m in copy.milestones.all()] == [("全面实施", datetime.date(2031, 11, 30))]
     assert get_perms(world.lead.group, copy) == [], "a draft: nothing granted yet"
-    assert any("2031" in entry.action for entry in task_history(world.first, world.supervisor))
+    assert any("2031" in entry.subject for entry in task_history(world.first, world.supervisor))
     # Again: nothing doubles; into a published plan: refused.
     assert services.plan_carry_over(plan=world.plan, tasks=unfinished, year=2031, actor=world.supervisor)[1] == []
     target.status = Plan.Status.ACTIVE
@@ -238,3 +238,22 @@ def test_sections_and_tasks_are_added_in_the_workspace(client, world):
     assert response.status_code == 302 and response["Location"].endswith("/tasks/3/assignment/")
     assert world.plan.tasks.get(number=3).title == "推进集团化办学"
     assert Task.history.filter(number=3).exists()
+
+
+def test_the_grid_costs_the_same_queries_for_a_few_tasks_or_a_full_page(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.supervisor)
+    url = reverse("tasks:plan_setup", kwargs={"year": 2030})
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    queries()  # the first request fills per-process caches (content types)
+    few = queries()
+    for number in range(3, 121):
+        factories.assigned_task(lead=world.lead, cooperating=[world.coop], section=world.section, number=number)
+    assert queries() == few
