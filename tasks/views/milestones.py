@@ -24,6 +24,15 @@ class MilestoneActionMixin(LoginRequiredMixin):
 
     def respond(self, task, *, error=None, form=None):
         if not self.request.htmx:
+            if error and form is not None:
+                # Without htmx the whole task page comes back, the new milestone as typed.
+                from .plans import TaskDetailView
+
+                page = TaskDetailView(request=self.request, args=(),
+                                      kwargs={"year": task.plan.year, "number": task.number})
+                context = page.get_context_data()
+                context.update(milestone_form=form, milestone_error=error)
+                return page.render_to_response(context, status=400)
             if error:
                 messages.error(self.request, error)
             return HttpResponseRedirect(services.task_url(task, anchor="milestones"))

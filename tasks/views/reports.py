@@ -138,7 +138,7 @@ class ReviewQueueView(LoginRequiredMixin, TemplateView):
     template_name = "tasks/review_queue.html"
     PAGE_SIZE = 20
 
-    def get_context_data(self, errors=None, notes=None, **kwargs):
+    def get_context_data(self, errors=None, notes=None, request_errors=None, request_notes=None, **kwargs):
         require(permissions.can_review_reports(self.request.user))
         query = self.request.GET
         filter_form = ReviewFilterForm(query or None, plans=selectors.plans_visible_to(self.request.user))
@@ -149,6 +149,7 @@ class ReviewQueueView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             nav="review", page=page, reports=page.object_list, total=page.paginator.count, filter_form=filter_form,
             query=params.urlencode(), errors=errors or {}, notes=notes or {},
+            request_errors=request_errors or {}, request_notes=request_notes or {},
             requests=selectors.pending_requests(self.request.user), **kwargs,
         )
 

@@ -19,6 +19,7 @@ from tasks.forms import (
 from tasks.models import TaskRequest
 
 from .common import TaskViewMixin, add_errors, require
+from .reports import ReviewQueueView
 
 
 class TaskRequestCreateView(TaskViewMixin, TemplateView):
@@ -71,9 +72,19 @@ class TaskRequestDecideView(LoginRequiredMixin, View):
                     request=task_request, approve=form.cleaned_data["decision"] == "approve",
                     note=form.cleaned_data["note"], actor=request.user,
                 )
-                messages.success(request, _("Decision recorded."))
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                problems = error.messages
+            else:
+                messages.success(request, _("Decision recorded."))
+                return HttpResponseRedirect(reverse("tasks:review_queue") + "#requests")
         else:
-            messages.error(request, _("Choose approve or reject."))
-        return HttpResponseRedirect(reverse("tasks:review_queue") + "#requests")
+            problems = [m for errors in form.errors.values() for m in errors] or [_("Choose approve or reject.")]
+        # Refused: the queue again, the reason beside this request and its note as typed (at the
+        # top when the request has left the queue, e.g. decided by someone else meanwhile).
+        if task_request.state != TaskRequest.State.PENDING:
+            note = request.POST.get("note", "").strip()
+            messages.error(request, " ".join(problems) + (_(" Your note: %(note)s") % {"note": note} if note else ""))
+        queue = ReviewQueueView(request=request, args=(), kwargs={})
+        context = queue.get_context_data(request_errors={task_request.pk: problems},
+                                         request_notes={task_request.pk: request.POST.get("note", "")})
+        return queue.render_to_response(context, status=400)
