@@ -241,6 +241,11 @@ def can_reply_to_instructions(user, task):
     return task.pk in lead_office_task_ids(user, [task])
 
 
+def can_mark_report_read(user, report):
+    """圈阅: a bureau leader, on a report that has been submitted."""
+    return report.state != ProgressReport.State.DRAFT and holds(user, Capability.WRITE_INSTRUCTIONS)
+
+
 def can_write_instructions(user, task):
     return task_is_open(task) and holds(user, Capability.WRITE_INSTRUCTIONS)
 
@@ -252,8 +257,18 @@ def can_read_everything(user):
     return holds(user, Capability.READ_ALL_TASKS)
 
 
+def reports_visible_to(user):
+    """Drafts stay inside their department; everything submitted is visible to every reader (of
+    the task: the plan's visibility is the selectors' `tasks_visible_to`)."""
+    if not (user.is_authenticated and user.is_active):
+        return ProgressReport.objects.none()
+    own = [m.department_id for m in working_memberships(user)]
+    return ProgressReport.objects.exclude(Q(state=ProgressReport.State.DRAFT) & ~Q(department_id__in=own))
+
+
 def can_see_report(user, report):
-    """Drafts stay inside their department; everything submitted is visible to every reader."""
+    if not (user.is_authenticated and user.is_active):
+        return False
     if report.state != ProgressReport.State.DRAFT:
         return True
     return any(m.department_id == report.department_id for m in working_memberships(user))

@@ -17,6 +17,7 @@ from .models import (
     Notification,
     Plan,
     ProgressReport,
+    ReportReading,
     Task,
     TaskRequest,
 )
@@ -74,7 +75,7 @@ def task_for_viewer(user, *, year, number):
             Prefetch(
                 "reports",
                 queryset=ProgressReport.objects.select_related("department", "author", "submitted_by", "reviewer")
-                .prefetch_related("evidence")
+                .prefetch_related("evidence", Prefetch("readings", queryset=ReportReading.objects.select_related("leader")))
                 .order_by("-month", "department__order"),
             ),
             Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by", "report", "milestone")),

@@ -32,7 +32,8 @@ LOGIN = "/accounts/login/"
 
 # name: "own answers | other answers" (one answer per role, in ROLES order), or one row when the
 # URL names no department's object. 302 for anonymous always means "to the login page"; for others
-# on a POST-only view it is the redirect after an (empty) attempt, i.e. the action was allowed.
+# on a POST-only view 302 is the redirect after an (empty) attempt and 400 the form refused with its
+# reason on the page (the action itself was allowed).
 # The administrator is a superuser and acts with the supervision office's rights.
 EXPECTED = {
     "home": "302 302 302 302 302 302 302 302",
@@ -48,7 +49,7 @@ EXPECTED = {
     "tasks:task_history": "302 200 200 200 200 200 200 200 | 302 200 200 200 200 200 200 200",
     "tasks:report_edit": "302 200 200 200 403 403 403 403 | 302 403 403 403 200 403 403 403",
     "tasks:responsible_person": "302 302 302 403 403 302 403 302 | 302 403 403 403 302 302 403 302",
-    "tasks:milestone_create": "302 302 302 403 403 302 403 302 | 302 403 403 403 302 302 403 302",
+    "tasks:milestone_create": "302 400 400 403 403 400 403 400 | 302 403 403 403 400 400 403 400",
     "tasks:request_create": "302 200 200 403 403 403 403 403 | 302 403 403 403 200 403 403 403",
     "tasks:instruction_create": "302 403 403 403 403 403 400 403 | 302 403 403 403 403 403 400 403",
     "tasks:instruction_reply": "302 302 302 403 403 403 403 403 | 302 403 403 403 302 403 403 403",
@@ -65,8 +66,10 @@ EXPECTED = {
     "tasks:my_tasks": "302 200 200 200 200 200 200 200",
     "tasks:leader_tasks": "302 200 200 200 200 200 200 200",
     "tasks:review_queue": "302 403 403 403 403 200 403 200",
-    "tasks:report_review": "302 403 403 403 403 302 403 302 | 302 403 403 403 403 302 403 302",
-    "tasks:request_decide": "302 403 403 403 403 302 403 302 | 302 403 403 403 403 302 403 302",
+    "tasks:review_batch": "302 403 403 403 403 302 403 302",
+    "tasks:report_read": "302 403 403 403 403 403 302 403 | 302 403 403 403 403 403 302 403",
+    "tasks:report_review": "302 403 403 403 403 400 403 400 | 302 403 403 403 403 400 403 400",
+    "tasks:request_decide": "302 403 403 403 403 400 403 400 | 302 403 403 403 403 400 403 400",
     "tasks:evidence_download": "302 200 200 200 404 200 200 200 | 302 404 404 404 200 200 200 200",
     "tasks:notifications": "302 200 200 200 200 200 200 200",
     "tasks:notifications_read": "302 302 302 302 302 302 302 302",
@@ -143,7 +146,7 @@ class Walk(World):
             "tasks:milestone_update": lambda: self.milestones[key].pk,
             "tasks:milestone_done": lambda: self.milestones[key].pk,
             "tasks:milestone_reopen": lambda: self.milestones[key].pk,
-            "tasks:report_review": lambda: self.reports[key].pk,
+                    "tasks:report_review": lambda: self.reports[key].pk,
             "tasks:request_decide": lambda: self.requests[key].pk,
             "tasks:evidence_download": lambda: self.evidence[key].pk,
             "reports:summary_file": lambda: self.summary.pk,
@@ -160,7 +163,7 @@ POST_ONLY = {
     "logout", "set_language", "tasks:responsible_person", "tasks:milestone_create", "tasks:instruction_create",
     "tasks:instruction_reply", "tasks:milestone_update", "tasks:milestone_done", "tasks:milestone_reopen",
     "tasks:report_review", "tasks:request_decide", "tasks:notifications_read", "reports:summary_generate",
-    "tasks:plan_archive", "tasks:plan_sections", "tasks:plan_task_create", "tasks:task_acknowledge", "tasks:acknowledge_all", "tasks:unit_merge",
+    "tasks:report_read", "tasks:review_batch", "tasks:plan_archive", "tasks:plan_sections", "tasks:plan_task_create", "tasks:task_acknowledge", "tasks:acknowledge_all", "tasks:unit_merge",
 }
 
 

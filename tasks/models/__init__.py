@@ -2,12 +2,12 @@
 
 from .instructions import Instruction, InstructionReply, Notification
 from .plans import Plan, Section
-from .reports import Evidence, ProgressReport, evidence_upload_path
+from .reports import Evidence, ProgressReport, ReportReading, evidence_upload_path
 from .requests import TaskRequest
 from .tasks import Milestone, Task, TaskAdjustment, TaskGroupObjectPermission, TaskUserObjectPermission
 
 __all__ = [
-    "Evidence", "Instruction", "InstructionReply", "Milestone", "Notification", "Plan", "ProgressReport",
+    "Evidence", "Instruction", "InstructionReply", "Milestone", "Notification", "Plan", "ProgressReport", "ReportReading",
     "Section", "Task", "TaskAdjustment", "TaskGroupObjectPermission", "TaskRequest", "TaskUserObjectPermission",
     "evidence_upload_path",
 ]

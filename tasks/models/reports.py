@@ -162,3 +162,22 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class ReportReading(models.Model):
+    """圈阅: a bureau leader has read a submitted report (once per leader and report)."""
+
+    report = models.ForeignKey(ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE,
+                               related_name="readings")
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("leader"), on_delete=models.PROTECT,
+                               related_name="+")
+    read_at = models.DateTimeField(_("read at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report reading")
+        verbose_name_plural = _("report readings")
+        ordering = ["read_at"]
+        constraints = [models.UniqueConstraint(fields=["report", "leader"], name="one_reading_per_leader")]
+
+    def __str__(self):
+        return f"{self.report} · {self.leader}"

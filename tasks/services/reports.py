@@ -183,3 +183,19 @@ def reports_accept_bulk(*, reports, actor):
         except ValidationError as error:
             refused[report.pk] = error.messages
     return refused
+
+
+def report_mark_read(*, report, actor):
+    """圈阅: record that a leader read the report (once; reading it again changes nothing) and tell
+    its writer and the unit's heads."""
+    from tasks.models import ReportReading
+
+    reading, created = ReportReading.objects.get_or_create(report=report, leader=actor)
+    if created:
+        notify(
+            recipients=_report_people(report), task=report.task, url=task_url(report.task, anchor=f"report-{report.pk}"),
+            message=_("%(leader)s has read (圈阅) your %(month)s report on “%(task)s”.") % {
+                "leader": actor.get_full_name() or actor.username, "month": chinese_month(report.month),
+                "task": report.task.title},
+        )
+    return reading

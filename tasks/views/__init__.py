@@ -11,10 +11,11 @@ from .plans import (
     MyTasksView,
     PlanDetailView,
     ResponsiblePersonView,
+    SearchView,
     TaskDetailView,
     TaskHistoryView,
 )
-from .reports import ReportEditView, ReportReviewView, ReviewBatchView, ReviewQueueView
+from .reports import ReportEditView, ReportReadView, ReportReviewView, ReviewBatchView, ReviewQueueView
 from .requests import TaskRequestCreateView, TaskRequestDecideView
 from .setup import (
     AcknowledgeAllView,
@@ -35,6 +36,6 @@ __all__ = [
     "TaskAcknowledgeView", "TaskAssignmentView", "UnitMergeView",
     "CurrentPlanView", "LeaderTasksView", "EvidenceDownloadView", "HomeView", "InstructionCreateView", "InstructionReplyView", "MilestoneCreateView",
     "MilestoneView", "MyTasksView", "NotificationListView", "NotificationsReadView", "PlanDetailView",
-    "ReportEditView", "ReportReviewView", "ReviewBatchView", "ResponsiblePersonView", "ReviewQueueView", "TaskDetailView",
+    "ReportEditView", "ReportReadView", "ReportReviewView", "ReviewBatchView", "ResponsiblePersonView", "SearchView", "ReviewQueueView", "TaskDetailView",
     "TaskHistoryView", "TaskRequestCreateView", "TaskRequestDecideView",
 ]

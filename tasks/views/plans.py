@@ -22,6 +22,7 @@ from tasks.forms import (
     month_choices_default,
 )
 from tasks.history import task_history
+from tasks.search import search
 from tasks.models import ProgressReport
 from tasks.formats import month_end
 from tasks.status import default_as_of, is_awaiting_acknowledgement, status_of
@@ -105,6 +106,9 @@ class TaskDetailView(TaskViewMixin, TemplateView):
             context["history"] = task_history(task, user)
         else:
             context["reports"] = selectors.reports_shown_on_task_page(user, task)
+            context["can_mark_read"] = {report.pk for report in context["reports"]
+                                        if permissions.can_mark_report_read(user, report)
+                                        and not any(r.leader_id == user.pk for r in report.readings.all())}
             context["requests"] = selectors.task_requests(task)
             context["instructions"] = selectors.task_instructions(task)
             context["adjustments"] = selectors.task_adjustments(task)
@@ -187,3 +191,15 @@ class LeaderTasksView(LoginRequiredMixin, TemplateView):
             order = {"late": 0, "warning": 1, "not_started": 2, "normal": 3, "ahead": 4, "done": 5}
             rows.sort(key=lambda row: (order.get(row[1].light, 9), row[0].number))
         return super().get_context_data(nav="leading", plan=plan, rows=rows, **kwargs)
+
+
+class SearchView(LoginRequiredMixin, TemplateView):
+    """The header's search box: tasks, reports and 批示 the user may see."""
+
+    template_name = "tasks/search.html"
+
+    def get_context_data(self, **kwargs):
+        text = self.request.GET.get("q", "").strip()[:200]
+        results = search(self.request.user, text, visible_tasks=selectors.tasks_visible_to(self.request.user))
+        return super().get_context_data(nav="search", results=results, query=text,
+                                        too_short=bool(text) and not results.words, **kwargs)

@@ -204,3 +204,13 @@ class ReportReviewView(LoginRequiredMixin, View):
         queue = ReviewQueueView(request=request, args=(), kwargs={})
         context = queue.get_context_data(errors={report.pk: problems}, notes={report.pk: request.POST.get("note", "")})
         return queue.render_to_response(context, status=400)
+
+
+class ReportReadView(LoginRequiredMixin, View):
+    """圈阅 of a report from the task page."""
+
+    def post(self, request, pk):
+        report = selectors.report_for_viewer(request.user, pk)
+        require(permissions.can_mark_report_read(request.user, report))
+        services.report_mark_read(report=report, actor=request.user)
+        return redirect(services.task_url(report.task, anchor=f"report-{report.pk}"))

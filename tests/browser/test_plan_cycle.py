@@ -125,7 +125,7 @@ def test_a_report_accepted_moves_the_status_the_same_on_every_page(page, live_se
 
     log_in(page, live_server, "supervisor")
     page.get_by_role("link", name="审核").click()
-    page.get_by_role("button", name="通过").first.click()
+    page.get_by_role("button", name="通过", exact=True).first.click()
     expect(page.get_by_text("已通过：深化大学区管理改革")).to_be_visible()
 
     on_task = lights(page, live_server, task_page, ".task__state")

@@ -92,7 +92,7 @@ def test_report_returned_resubmitted_and_accepted(page, live_server, world):
 
     log_in(page, live_server, "supervisor")
     page.get_by_role("link", name="审核").click()
-    page.get_by_role("button", name="通过").first.click()
+    page.get_by_role("button", name="通过", exact=True).first.click()
     expect(page.get_by_text("已通过：深化大学区管理改革")).to_be_visible()
     expect(page.get_by_text("暂无待审核报告。")).to_be_visible()
     log_out(page)

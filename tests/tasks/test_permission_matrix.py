@@ -280,6 +280,8 @@ def test_object_checks_agree_with_their_bulk_rules_and_querysets(world):
         assert changeable == {t for t in tasks if t.pk in permissions.changeable_task_ids(user, tasks)}, name
         assigned = set(permissions.tasks_assigned_to(user))
         assert assigned == {t for t in tasks if t.pk in permissions.assigned_task_ids(user, tasks)}, name
+        visible_reports = set(permissions.reports_visible_to(user))
+        assert visible_reports == {r for r in ProgressReport.objects.all() if permissions.can_see_report(user, r)}, name
         acknowledgeable = set(permissions.tasks_acknowledgeable_by(user))
         assert acknowledgeable == {t for t in tasks if permissions.can_acknowledge_task(user, t)}, name
         assert acknowledgeable == {t for t in tasks if t.pk in permissions.acknowledgeable_task_ids(user, tasks)}, name

@@ -97,3 +97,21 @@ def test_the_selected_reports_are_accepted_together_and_the_refused_one_says_why
 
     assert client.post(reverse("tasks:review_batch"), {"reports": [queue["reports"][5].pk]}).status_code == 302
     assert ProgressReport.objects.get(pk=queue["reports"][5].pk).state == "accepted"
+
+
+def test_a_leader_marks_a_report_read_once_and_its_writer_hears_of_it(client, leader_user, queue):
+    from tasks.models import Notification, ReportReading
+
+    report = queue["reports"][0]
+    url = reverse("tasks:report_read", args=[report.pk])
+    client.force_login(queue["lead_head"])
+    assert client.post(url).status_code == 403, "only bureau leaders 圈阅"
+    client.force_login(leader_user)
+    page = client.get(reverse("tasks:task_detail", kwargs={"year": 2021, "number": 1})).content.decode()
+    assert url in page
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 302
+    assert ReportReading.objects.filter(report=report, leader=leader_user).count() == 1
+    assert Notification.objects.filter(recipient=queue["lead_head"], message__contains="圈阅").count() == 1
+    page = client.get(reverse("tasks:task_detail", kwargs={"year": 2021, "number": 1})).content.decode()
+    assert url not in page and "tag--read" in page
