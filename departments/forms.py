@@ -87,3 +87,19 @@ class PersonForm(forms.Form):
         heads = list(self.cleaned_data["head_of"])
         staff = [d for d in self.cleaned_data["units"] if d not in heads]
         return [(d, Membership.Role.HEAD) for d in heads] + [(d, Membership.Role.STAFF) for d in staff]
+
+
+class ChannelForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Robot"), choices=[])
+    webhook_url = forms.URLField(label=_("Webhook URL"), max_length=500, assume_scheme="https",
+                                 help_text=_("The robot's address from the group's settings."))
+    secret = forms.CharField(label=_("Signing secret (钉钉 加签)"), max_length=200, required=False,
+                             widget=forms.PasswordInput(render_value=False),
+                             help_text=_("Only for DingTalk robots with 加签; left empty, the stored one is kept."))
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        from .models import UnitChannel
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = UnitChannel.Kind.choices

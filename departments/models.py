@@ -134,3 +134,55 @@ class Account(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class UnitChannel(models.Model):
+    """A unit's group chat robot (企业微信 or 钉钉): notices to the unit are also posted there."""
+
+    class Kind(models.TextChoices):
+        WECOM = "wecom", _("WeCom group robot (企业微信)")
+        DINGTALK = "dingtalk", _("DingTalk group robot (钉钉)")
+
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.CASCADE,
+                                   related_name="channels")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    webhook_url = models.URLField(_("webhook URL"), max_length=500)
+    # DingTalk's 加签 secret (SEC…); WeCom robots carry their key in the URL.
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("group robot")
+        verbose_name_plural = _("group robots")
+        constraints = [models.UniqueConstraint(fields=["department", "kind"], name="one_robot_per_kind_per_unit")]
+
+    def __str__(self):
+        return f"{self.department} · {self.get_kind_display()}"
+
+
+class ChannelDelivery(models.Model):
+    """One message to a group robot, and what became of it: an outbox that survives retries."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    channel = models.ForeignKey(UnitChannel, verbose_name=_("group robot"), on_delete=models.CASCADE,
+                                related_name="deliveries")
+    text = models.TextField(_("text"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), auto_now_add=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("robot message")
+        verbose_name_plural = _("robot messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due_idx")]
+
+    def __str__(self):
+        return self.text[:40]

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from . import services
-from .forms import DepartmentForm, MergeForm, PersonForm
-from .models import Department
+from .forms import ChannelForm, DepartmentForm, MergeForm, PersonForm
+from .models import ChannelDelivery, Department
 from .permissions import can_manage_people, can_manage_units
 from .roles import ROLE_BY_NAME, ROLES
 from .units import split_names
@@ -83,10 +83,31 @@ class UnitEditView(UnitManagerRequiredMixin, TemplateView):
         kwargs.setdefault("form", DepartmentForm(instance=d, initial={
             "name": d.name, "short_name": d.short_name, "kind": d.kind, "order": d.order}))
         kwargs.setdefault("merge_form", MergeForm(source=d))
-        return super().get_context_data(nav="units", department=d, **kwargs)
+        kwargs.setdefault("channel_form", ChannelForm(initial={"is_active": True}))
+        return super().get_context_data(
+            nav="units", department=d, channels=d.channels.all(),
+            deliveries=ChannelDelivery.objects.filter(channel__department=d).select_related("channel")[:10], **kwargs)
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action")
+        if action == "channel":
+            form = ChannelForm(request.POST)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(channel_form=form), status=400)
+            try:
+                services.channel_set(department=self.department, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+                return self.render_to_response(self.get_context_data(channel_form=form), status=400)
+            messages.success(request, _("Group robot saved."))
+            return redirect("departments:unit_edit", pk=self.department.pk)
+        if action == "channel_test":
+            sent = services.channel_post(departments=[self.department], text=_(
+                "Test message from the work plan portal: notices to %(unit)s will arrive here.") % {
+                "unit": self.department.display_name})
+            messages.success(request, _("%(count)d test messages queued; their outcome is listed below.")
+                             % {"count": len(sent)})
+            return redirect("departments:unit_edit", pk=self.department.pk)
         if action in ("deactivate", "activate"):
             services.department_update(department=self.department, is_active=action == "activate")
             messages.success(request, _("%(name)s deactivated.") % {"name": self.department.name} if action == "deactivate"

@@ -237,6 +237,23 @@ def bench_my_tasks(big, small, staff_big, staff_small):
     return rows
 
 
+def bench_search(user, *, words=("专题会议", "教育信息化 调研")):
+    """The header's search box over every plan of the bench database (the big one included), as
+    the leader sees it: an absolute target, 200 ms a search, so the baseline is that limit."""
+    from tasks import selectors
+    from tasks.search import search
+
+    client = Client()
+    client.force_login(user)
+    rows = []
+    for query in words:
+        found = search(user, query, visible_tasks=selectors.tasks_visible_to(user)).total
+        measured = _per_request(client, f"/search/?q={query}")
+        rows.append(_row(f"Search “{query}” ({found:,} found) ÷ 200 ms", measured, 0.2, "<= 1",
+                         note=f"{measured * 1000:.0f} ms"))
+    return rows
+
+
 # 5. Quarterly summary
 
 def bench_quarterly(big, middle):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from departments.roles import Capability, users_holding
 from departments.selectors import department_members
 from tasks.models import Milestone, Plan, Task
-from tasks.services import notify, task_url
+from tasks.services import notify, notify_units, task_url
 from tasks.formats import chinese_date, month_end
 from tasks.status import (
     AWAITING_ACKNOWLEDGEMENT,
@@ -213,12 +213,24 @@ def reminders_send(*, today):
 
     sent = 0
     mails = []
+    by_unit = {}  # one robot message a day per unit, listing its reminders
+    members = {}
     for user, kind, key, message, task in outgoing:
         if _remember(kind, key, user, today):
             notify(recipients=[user], message=message, task=task, url=task_url(task))
             if user.email:
                 mails.append((_("Work plan reminder"), message, settings.DEFAULT_FROM_EMAIL, [user.email]))
+            unit = task.lead_department
+            if unit is not None and unit.pk not in members:
+                members[unit.pk] = set(department_members(unit))
+            if unit is not None and user in members[unit.pk]:
+                lines = by_unit.setdefault(unit, [])
+                if message not in lines:
+                    lines.append(message)
             sent += 1
+    for unit, lines in by_unit.items():
+        notify_units(departments=[unit], message=_("Reminders for %(unit)s (%(date)s):") % {
+            "unit": unit.display_name, "date": chinese_date(today)} + "\n" + "\n".join(f"· {line}" for line in lines))
     if mails:
         send_mass_mail(mails, fail_silently=False)
     return sent

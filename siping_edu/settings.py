@@ -309,6 +309,10 @@ REPORTING_DAY = env.int("REPORTING_DAY", default=25)
 # Reminders (催办): days before a milestone to remind, days overdue before the supervision office is copied.
 REMINDER_DUE_DAYS = env.int("REMINDER_DUE_DAYS", default=3)
 REMINDER_ESCALATION_DAYS = env.int("REMINDER_ESCALATION_DAYS", default=7)
+# Group robots (企业微信 / 钉钉): how long one post may take before it is retried later.
+CHANNEL_TIMEOUT_SECONDS = env.int("CHANNEL_TIMEOUT_SECONDS", default=5)
+# The portal's address as users reach it (https://…): links in robot messages and e-mails.
+PORTAL_URL = env.str("PORTAL_URL", default="")
 
 # Imports of Excel task lists: refused above these sizes before any parsing.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)

@@ -12,6 +12,7 @@ from .common import (
     model_save,
     model_update,
     notify,
+    notify_units,
     task_url,
 )
 from .cycle import (
@@ -65,7 +66,7 @@ __all__ = [
     "StaleEditError", "atomic_with_files", "evidence_attach", "instruction_reply", "instruction_write",
     "instructions_mark_read",
     "last_accepted_percent", "milestone_create", "milestone_mark_done", "milestone_reopen", "milestone_update",
-    "model_save", "model_update", "notifications_mark_read", "notify", "plan_create", "plan_update",
+    "model_save", "model_update", "notifications_mark_read", "notify", "notify_units", "plan_create", "plan_update",
     "report_accept", "report_mark_read", "report_return", "report_save", "report_submit", "reports_accept_bulk", "section_create", "section_update",
     "task_assign_departments", "task_complete", "task_create", "task_request_create", "task_request_decide",
     "task_set_schedule", "task_update", "task_update_responsible_person", "task_url", "tasks_record_bulk_import",

@@ -99,3 +99,14 @@ def notify(*, recipients, message, task=None, url=""):
         Notification(recipient=user, task=task, message=message[:300], url=url)
         for user in unique.values()
     )
+
+
+def notify_units(*, departments, message, url=""):
+    """Post a notice to the units' group robots (企业微信 / 钉钉), with a link when the portal's
+    address is configured (PORTAL_URL). The members' in-app notices are written by `notify`."""
+    from django.conf import settings
+
+    from departments.services import channel_post
+
+    link = f"\n{settings.PORTAL_URL.rstrip('/')}{url}" if settings.PORTAL_URL and url else ""
+    return channel_post(departments=departments, text=f"{message}{link}")

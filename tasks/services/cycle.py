@@ -16,7 +16,7 @@ from tasks import permissions
 from tasks.formats import validate_plan_year
 from tasks.models import Milestone, Plan, Task, TaskAdjustment
 
-from .common import StaleEditError, model_save, model_update, notify, task_url
+from .common import StaleEditError, model_save, model_update, notify, notify_units, task_url
 from .tasks import plan_create, section_create, task_assign_departments, task_update
 
 # The fields that make up an assignment, in the order changes are listed.
@@ -111,6 +111,7 @@ def _notify_units_of_publication(plan, tasks):
         message = _("%(plan)s has been assigned: %(unit)s %(tasks)s. Please acknowledge the tasks you lead.") % {
             "plan": plan.title, "unit": department.display_name, "tasks": "；".join(parts)}
         notify(recipients=department_members(department), message=message, url=url)
+        notify_units(departments=[department], message=message, url=url)
 
 
 def _my_tasks_url():
@@ -227,11 +228,10 @@ def task_assign(*, task, actor, reason="", expected_version=None, **changes):
         recipients = department_members(*units.values())
         recipients += [user for user in (before["responsible_leader"], task.responsible_leader) if user]
         summary = "；".join(f"{c['field']}：{c['before']} → {c['after']}" for c in described)
-        notify(
-            recipients=recipients, task=task, url=task_url(task, anchor="adjustments"),
-            message=_("“%(task)s” was adjusted (%(changes)s). Reason: %(reason)s") % {
-                "task": task.title, "changes": summary, "reason": reason.strip()},
-        )
+        message = _("“%(task)s” was adjusted (%(changes)s). Reason: %(reason)s") % {
+            "task": task.title, "changes": summary, "reason": reason.strip()}
+        notify(recipients=recipients, task=task, url=task_url(task, anchor="adjustments"), message=message)
+        notify_units(departments=units.values(), message=message, url=task_url(task, anchor="adjustments"))
     return described
 
 

@@ -11,7 +11,7 @@ from tasks import permissions
 from tasks.formats import chinese_month
 from tasks.models import Notification, ProgressReport
 
-from .common import StaleEditError, atomic_with_files, model_save, model_update, notify, task_url
+from .common import StaleEditError, atomic_with_files, model_save, model_update, notify, notify_units, task_url
 from .evidence import evidence_attach, evidence_remove_from_report
 from .tasks import task_update
 
@@ -163,13 +163,11 @@ def report_return(*, report, actor, note, expected_version=None):
         expected_version=expected_version,
     )
     task = report.task
-    notify(
-        recipients=_report_people(report),
-        message=_("Your %(month)s report on “%(task)s” was returned: %(note)s")
-        % {"month": chinese_month(report.month), "task": task.title, "note": report.review_note},
-        task=task,
-        url=report_form_url(report),
-    )
+    message = (_("Your %(month)s report on “%(task)s” was returned: %(note)s")
+               % {"month": chinese_month(report.month), "task": task.title, "note": report.review_note})
+    notify(recipients=_report_people(report), message=message, task=task, url=report_form_url(report))
+    notify_units(departments=[report.department], message=f"{report.department.display_name}：{message}",
+                 url=report_form_url(report))
     return report
 
 

@@ -79,6 +79,8 @@ class Command(BaseCommand):
         staff_big = self._busiest_staff(Membership, big)
         staff_small = self._busiest_staff(Membership, small)
         rows += bench.bench_my_tasks(big, small, staff_big, staff_small)
+        self.stderr.write("Search …")
+        rows += bench.bench_search(leader)
         self.stderr.write("Quarterly summary …")
         rows += bench.bench_quarterly(big, middle)
         self.stderr.write("Load test …")
