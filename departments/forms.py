@@ -103,3 +103,17 @@ class ChannelForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = UnitChannel.Kind.choices
+
+
+class MySettingsForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
+    email_digest = forms.BooleanField(
+        label=_("Send me a daily e-mail of my unread notices"), required=False,
+        help_text=_("Sent at 18:00 when there is something unread; needs an e-mail address."))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("email_digest") and not data.get("email"):
+            self.add_error("email", _("Give an e-mail address for the digest."))
+        return data

@@ -127,6 +127,9 @@ class Account(models.Model):
     # their own at the next login before anything else.
     must_change_password = models.BooleanField(_("must change password"), default=False)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    # A daily e-mail of the day's unread notices, for people who read e-mail rather than the portal.
+    email_digest = models.BooleanField(_("daily e-mail digest"), default=False)
+    digest_sent_at = models.DateTimeField(_("digest sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("account")

@@ -25,6 +25,7 @@ class Capability:
     WRITE_INSTRUCTIONS = "write_instructions"
     RECEIVE_ESCALATIONS = "receive_escalations"  # told of tasks long overdue
     MANAGE_UNITS = "manage_units"  # units: names, aliases, kinds, merges, deactivation
+    ISSUE_NOTICES = "issue_notices"  # 督办通知 to a task's lead unit
     MANAGE_PLANS = "manage_plans"  # the plan workspace: set up, publish (交办), adjust, archive, carry over
     MANAGE_PEOPLE = "manage_people"  # accounts: create, edit, deactivate, reset passwords, roles
 
@@ -50,7 +51,7 @@ ROLES = (
         Capability.READ_ALL_TASKS, Capability.SEE_DRAFT_PLANS, Capability.CHANGE_ANY_TASK,
         Capability.REVIEW_REPORTS, Capability.DECIDE_REQUESTS, Capability.IMPORT_PLANS,
         Capability.GENERATE_SUMMARIES, Capability.READ_SUMMARIES, Capability.RECEIVE_ESCALATIONS,
-        Capability.MANAGE_UNITS, Capability.MANAGE_PLANS,
+        Capability.MANAGE_UNITS, Capability.MANAGE_PLANS, Capability.ISSUE_NOTICES,
     }), "supervisor", "tasks:review_queue"),
     Role(ADMINISTRATOR, _("Administrator"), frozenset({
         Capability.SEE_DRAFT_PLANS, Capability.MANAGE_UNITS, Capability.MANAGE_PEOPLE,

@@ -341,3 +341,15 @@ def channel_deliveries_due():
 
     return list(ChannelDelivery.objects.filter(state=ChannelDelivery.State.PENDING,
                                                next_attempt_at__lte=timezone.now()).values_list("pk", flat=True)[:500])
+
+
+@transaction.atomic
+def my_settings_save(*, user, email, phone, email_digest):
+    """What a person sets for themselves: their address, phone and the daily digest."""
+    user.email = email.strip()
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["email"])
+    account = _account(user)
+    account.phone, account.email_digest = phone.strip(), email_digest
+    account.save(update_fields=["phone", "email_digest"])
+    return account

@@ -8,6 +8,7 @@ urlpatterns = [
     path("units/", views.UnitListView.as_view(), name="units"),
     path("units/<int:pk>/", views.UnitEditView.as_view(), name="unit_edit"),
     path("units/aliases/", views.DepartmentAliasesView.as_view(), name="aliases"),
+    path("accounts/settings/", views.MySettingsView.as_view(), name="my_settings"),
     path("people/", views.PeopleListView.as_view(), name="people"),
     path("people/new/", views.PersonCreateView.as_view(), name="person_create"),
     path("people/<int:pk>/", views.PersonEditView.as_view(), name="person_edit"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from . import services
-from .forms import ChannelForm, DepartmentForm, MergeForm, PersonForm
+from .forms import ChannelForm, DepartmentForm, MergeForm, MySettingsForm, PersonForm
 from .models import ChannelDelivery, Department
 from .permissions import can_manage_people, can_manage_units
 from .roles import ROLE_BY_NAME, ROLES
@@ -213,6 +213,28 @@ class PersonEditView(PeopleManagerRequiredMixin, TemplateView):
                     services.user_set_roles(user=self.person, role_names=data["roles"])
                 messages.success(request, _("%(name)s saved.") % {"name": self.person.get_full_name() or self.person.username})
                 return redirect("departments:people")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class MySettingsView(LoginRequiredMixin, TemplateView):
+    """我的设置: one's own e-mail, phone and the daily e-mail digest."""
+
+    template_name = "departments/my_settings.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        account = getattr(user, "account", None)
+        kwargs.setdefault("form", MySettingsForm(initial={
+            "email": user.email, "phone": account.phone if account else "",
+            "email_digest": account.email_digest if account else False}))
+        return super().get_context_data(nav="settings", **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = MySettingsForm(request.POST)
+        if form.is_valid():
+            services.my_settings_save(user=request.user, **form.cleaned_data)
+            messages.success(request, _("Your settings were saved."))
+            return redirect("departments:my_settings")
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 

@@ -7,6 +7,7 @@ formula: XlsxWriter's automatic conversions are switched off and every value goe
 
 import re
 
+from tasks.documents import BODY_FONT, HEADING_FONT, bureau_document, xml_safe
 from tasks.formats import chinese_month
 from tasks.sheets import Column, headers, open_workbook, set_widths, widths
 from tasks.status import Light
@@ -41,8 +42,6 @@ LEDGER_COLUMNS = [
     Column("状态", 9, lambda row: str(row.status.label), lambda row: row.status.light),
     Column("佐证材料", 16, lambda row: "\n".join(row.evidence_names)),
 ]
-BODY_FONT = "仿宋"
-HEADING_FONT = "黑体"
 
 
 def _formats(workbook):
@@ -217,28 +216,12 @@ def write_quarterly_xlsx(target, figures):
     workbook.close()
 
 
-def _xml_safe(text):
-    """Word's XML cannot hold most control characters; drop them rather than fail the summary."""
-    return "".join(ch for ch in str(text) if ch in "\t\n\r" or ord(ch) >= 0x20)
-
-
 def write_quarterly_docx(target, figures):
     """A narrative in the style of a bureau's quarterly summary: title, sections, a paragraph per task."""
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt, RGBColor
+    from docx.shared import Cm
 
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name = BODY_FONT
-    normal.font.size = Pt(14)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), BODY_FONT)
-    for style_name in ("Title", "Heading 1", "Heading 2"):
-        style = document.styles[style_name]
-        style.font.name = HEADING_FONT
-        style.font.color.rgb = RGBColor(0, 0, 0)
-        style.element.rPr.rFonts.set(qn("w:eastAsia"), HEADING_FONT)
+    document = bureau_document()
 
     title = document.add_heading(f"{figures['plan']}第{figures['quarter']}季度落实情况总结", level=0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -259,14 +242,14 @@ def write_quarterly_docx(target, figures):
         for task in section["tasks_detail"]:
             paragraph = document.add_paragraph()
             heading = f"{task['number']}. {task['title']}（{task['lead_department']}，{task['status']}）。"
-            paragraph.add_run(_xml_safe(heading)).bold = True
+            paragraph.add_run(xml_safe(heading)).bold = True
             progress = "；".join(
                 (p["text"] if p["text"].startswith(f"{p['month']}月") else f"{p['month']}月，{p['text']}").rstrip("。")
                 for p in task["progress"]
             )
-            paragraph.add_run(_xml_safe(progress + "。" if progress else "本季度未报送进展。"))
+            paragraph.add_run(xml_safe(progress + "。" if progress else "本季度未报送进展。"))
             if task["open_problems"]:
-                paragraph.add_run(_xml_safe(f"存在问题：{task['open_problems']}"))
+                paragraph.add_run(xml_safe(f"存在问题：{task['open_problems']}"))
     document.add_heading("滞后任务", level=1)
     if figures["late_tasks"]:
         table = document.add_table(rows=1, cols=4)
@@ -275,7 +258,7 @@ def write_quarterly_docx(target, figures):
             cell.text = text
         for task in figures["late_tasks"]:
             for cell, text in zip(table.add_row().cells, [task["number"], task["title"], task["lead_department"], task["reason"]]):
-                cell.text = _xml_safe(text)
+                cell.text = xml_safe(text)
         # Word reads the cell widths, LibreOffice the grid's: set both.
         table.autofit = False
         widths = (Cm(1.3), Cm(4.5), Cm(3), Cm(7.5))

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from departments.roles import Capability, users_holding
 from departments.selectors import department_members
+from tasks.formats import chinese_date, month_end
 from tasks.models import Milestone, Plan, Task
 from tasks.services import notify, notify_units, task_url
-from tasks.formats import chinese_date, month_end
 from tasks.status import (
     AWAITING_ACKNOWLEDGEMENT,
     is_milestone_due_within,

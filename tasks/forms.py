@@ -314,3 +314,9 @@ class ReviewFilterForm(forms.Form):
         data = self.cleaned_data
         return {"department": data["department"].pk if data["department"] else None, "plan_year": data["year"],
                 "section": data["section"], "month": data["month"].replace(day=1) if data["month"] else None}
+
+
+class SupervisionNoticeForm(forms.Form):
+    requirements = forms.CharField(label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 3}),
+                                   help_text=_("What the unit must do, e.g. 倒排工期，月底前完成方案印发。"))
+    reply_by = forms.DateField(label=_("Reply by"), required=False, widget=DateInput())

@@ -5,14 +5,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
-
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .formats import chinese_month
-from .models import Evidence, Instruction, InstructionReply, Milestone, ProgressReport, Task, TaskRequest
+from .models import (
+    Evidence,
+    Instruction,
+    InstructionReply,
+    Milestone,
+    ProgressReport,
+    Task,
+    TaskRequest,
+)
 
 HIDDEN_FIELDS = {"id", "version", "task", "plan", "section", "content", "instruction"}
 
@@ -185,6 +192,12 @@ def task_history(task, viewer):
                 subject=_("evidence ‘%(name)s’") % {"name": evidence.original_name}, action=_("removed"),
                 url=reverse("tasks:evidence_download", args=[evidence.pk]),
             ))
+    entries += [
+        HistoryEntry(when=notice.issued_at, who=_who(notice.issued_by), subject=notice.number, action=_("issued"),
+                     changes=[Change(str(_("Requirements")), "", notice.requirements)],
+                     url=reverse("tasks:notice_download", args=[notice.pk]))
+        for notice in task.supervision_notices.select_related("issued_by")
+    ]
     for copy in Task.objects.filter(carried_from=task).select_related("plan"):
         created = copy.history.filter(history_type="+").select_related("history_user").first()
         entries.append(HistoryEntry(

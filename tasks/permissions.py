@@ -21,8 +21,8 @@ from departments.models import Membership
 from departments.roles import Capability, holds
 from departments.selectors import working_memberships
 
-from .status import AWAITING_ACKNOWLEDGEMENT, is_awaiting_acknowledgement
 from .models import Plan, ProgressReport, Task, TaskGroupObjectPermission, TaskRequest
+from .status import AWAITING_ACKNOWLEDGEMENT, is_awaiting_acknowledgement
 
 CHANGE = "change_task"  # the lead office's grant
 REPORT = "report_task"  # the lead and the cooperating offices' grant
@@ -239,6 +239,11 @@ def can_acknowledge_task(user, task):
 
 def can_reply_to_instructions(user, task):
     return task.pk in lead_office_task_ids(user, [task])
+
+
+def can_issue_notice(user, task):
+    """督办通知: the supervision office, on an open task that has a lead unit to address."""
+    return task.lead_department_id is not None and task_is_open(task) and holds(user, Capability.ISSUE_NOTICES)
 
 
 def can_mark_report_read(user, report):

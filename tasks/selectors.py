@@ -18,6 +18,7 @@ from .models import (
     Plan,
     ProgressReport,
     ReportReading,
+    SupervisionNotice,
     Task,
     TaskRequest,
 )
@@ -223,6 +224,16 @@ def task_instructions(task):
     return task.instructions.select_related("author", "read_by").prefetch_related(
         Prefetch("replies", queryset=InstructionReply.objects.select_related("author"))
     )
+
+
+def notice_for_viewer(user, pk):
+    return _object_for(
+        SupervisionNotice.objects.filter(task__in=tasks_visible_to(user)).select_related(
+            "task__plan", "task__responsible_leader", "task__lead_department", "issued_by"), pk)
+
+
+def task_notices(task):
+    return list(task.supervision_notices.select_related("issued_by"))
 
 
 def instruction_for_viewer(user, pk):

@@ -27,6 +27,8 @@ urlpatterns = [
     path(f"{task}milestones/", views.MilestoneCreateView.as_view(), name="milestone_create"),
     path(f"{task}requests/<slug:kind>/", views.TaskRequestCreateView.as_view(), name="request_create"),
     path(f"{task}instructions/", views.InstructionCreateView.as_view(), name="instruction_create"),
+    path(f"{task}notices/", views.SupervisionNoticeCreateView.as_view(), name="notice_create"),
+    path("notices/<int:pk>.docx", views.SupervisionNoticeDownloadView.as_view(), name="notice_download"),
     path("instructions/<int:pk>/reply/", views.InstructionReplyView.as_view(), name="instruction_reply"),
     path("milestones/<int:pk>/edit/", views.MilestoneView.as_view(action="update"), name="milestone_update"),
     path("milestones/<int:pk>/done/", views.MilestoneView.as_view(action="done"), name="milestone_done"),

@@ -21,6 +21,7 @@ from departments import roles
 from departments.services import role_grant
 from reports import services as report_services
 from reports.models import QuarterlySummary
+from tasks import services as task_services
 from tasks.models import Plan
 
 from . import factories
@@ -52,6 +53,8 @@ EXPECTED = {
     "tasks:milestone_create": "302 400 400 403 403 400 403 400 | 302 403 403 403 400 400 403 400",
     "tasks:request_create": "302 200 200 403 403 403 403 403 | 302 403 403 403 200 403 403 403",
     "tasks:instruction_create": "302 403 403 403 403 403 400 403 | 302 403 403 403 403 403 400 403",
+    "tasks:notice_create": "302 403 403 403 403 400 403 400 | 302 403 403 403 403 400 403 400",
+    "tasks:notice_download": "302 200 200 200 200 200 200 200 | 302 200 200 200 200 200 200 200",
     "tasks:instruction_reply": "302 302 302 403 403 403 403 403 | 302 403 403 403 302 403 403 403",
     "tasks:milestone_update": "302 302 302 403 403 302 403 302 | 302 403 403 403 302 302 403 302",
     "tasks:milestone_done": "302 302 302 403 403 302 403 302 | 302 403 403 403 302 302 403 302",
@@ -64,6 +67,7 @@ EXPECTED = {
     "intake:plan_export": "302 200 200 200 200 200 200 200",
     "intake:plan_export_csv": "302 200 200 200 200 200 200 200",
     "tasks:my_tasks": "302 200 200 200 200 200 200 200",
+    "tasks:search": "302 200 200 200 200 200 200 200",
     "tasks:leader_tasks": "302 200 200 200 200 200 200 200",
     "tasks:review_queue": "302 403 403 403 403 200 403 200",
     "tasks:review_batch": "302 403 403 403 403 302 403 302",
@@ -93,6 +97,7 @@ EXPECTED = {
     "tasks:unit_merge": "302 403 403 403 403 302 403 302 | 302 403 403 403 403 302 403 302",
     "departments:units": "302 403 403 403 403 200 403 200",
     "departments:unit_edit": "302 403 403 403 403 200 403 200 | 302 403 403 403 403 200 403 200",
+    "departments:my_settings": "302 200 200 200 200 200 200 200",
     "departments:people": "302 403 403 403 403 403 403 200",
     "departments:person_create": "302 403 403 403 403 403 403 200",
     "departments:person_edit": "302 403 403 403 403 403 403 200 | 302 403 403 403 403 403 403 200",
@@ -119,6 +124,8 @@ class Walk(World):
         self.sessions = {}
         report_services.summary_generate(plan=self.tasks["own"].plan, quarter=1, today=datetime.date(2021, 4, 2))
         self.summary = QuarterlySummary.objects.get()
+        self.notices = {key: task_services.supervision_notice_issue(
+            task=task, actor=self.users["supervisor"], requirements="倒排工期，按时完成。") for key, task in self.tasks.items()}
         # Published (交办), so that its lead units are asked to acknowledge (签收) their tasks.
         Plan.objects.update(published_at=timezone.now())
 
@@ -163,7 +170,7 @@ POST_ONLY = {
     "logout", "set_language", "tasks:responsible_person", "tasks:milestone_create", "tasks:instruction_create",
     "tasks:instruction_reply", "tasks:milestone_update", "tasks:milestone_done", "tasks:milestone_reopen",
     "tasks:report_review", "tasks:request_decide", "tasks:notifications_read", "reports:summary_generate",
-    "tasks:report_read", "tasks:review_batch", "tasks:plan_archive", "tasks:plan_sections", "tasks:plan_task_create", "tasks:task_acknowledge", "tasks:acknowledge_all", "tasks:unit_merge",
+    "tasks:notice_create", "tasks:report_read", "tasks:review_batch", "tasks:plan_archive", "tasks:plan_sections", "tasks:plan_task_create", "tasks:task_acknowledge", "tasks:acknowledge_all", "tasks:unit_merge",
 }
 
 

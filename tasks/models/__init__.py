@@ -1,6 +1,6 @@
 """The work plan's data and invariants, split by subject; import models from here."""
 
-from .instructions import Instruction, InstructionReply, Notification
+from .instructions import Instruction, InstructionReply, Notification, SupervisionNotice
 from .plans import Plan, Section
 from .reports import Evidence, ProgressReport, ReportReading, evidence_upload_path
 from .requests import TaskRequest
@@ -8,6 +8,6 @@ from .tasks import Milestone, Task, TaskAdjustment, TaskGroupObjectPermission, T
 
 __all__ = [
     "Evidence", "Instruction", "InstructionReply", "Milestone", "Notification", "Plan", "ProgressReport", "ReportReading",
-    "Section", "Task", "TaskAdjustment", "TaskGroupObjectPermission", "TaskRequest", "TaskUserObjectPermission",
+    "Section", "SupervisionNotice", "Task", "TaskAdjustment", "TaskGroupObjectPermission", "TaskRequest", "TaskUserObjectPermission",
     "evidence_upload_path",
 ]

@@ -97,3 +97,32 @@ class InstructionReply(models.Model):
 
     def __str__(self):
         return self.text[:40]
+
+
+class SupervisionNotice(models.Model):
+    """督办通知: a numbered notice from the supervision office to a task's lead unit, asking it to
+    act by a date (besides the scheduled reminders); kept, and downloadable as a Word document."""
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE,
+                             related_name="supervision_notices")
+    year = models.PositiveSmallIntegerField(_("year"))
+    serial = models.PositiveIntegerField(_("serial number"))
+    requirements = models.TextField(_("requirements"))
+    reply_by = models.DateField(_("reply by"), null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT,
+                                  related_name="+")
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supervision notice")
+        verbose_name_plural = _("supervision notices")
+        ordering = ["-issued_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["year", "serial"], name="one_notice_number_a_year")]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def number(self):
+        """The notice's 文号, e.g. 督办〔2026〕3号."""
+        return f"督办〔{self.year}〕{self.serial}号"

@@ -34,7 +34,8 @@ from .milestones import (
     milestone_reopen,
     milestone_update,
 )
-from .notifications import notifications_mark_read
+from .notices import supervision_notice_document, supervision_notice_issue
+from .notifications import notification_digests_send, notifications_mark_read
 from .reports import (
     last_accepted_percent,
     report_accept,
@@ -45,7 +46,6 @@ from .reports import (
     reports_accept_bulk,
 )
 from .requests import task_request_create, task_request_decide
-from .units import department_merge
 from .tasks import (
     plan_create,
     plan_update,
@@ -59,6 +59,7 @@ from .tasks import (
     task_update_responsible_person,
     tasks_record_bulk_import,
 )
+from .units import department_merge
 
 __all__ = [
     "plan_archive", "plan_carry_over", "plan_publish", "plan_publish_problems", "task_acknowledge", "task_add", "task_assign",
@@ -66,7 +67,7 @@ __all__ = [
     "StaleEditError", "atomic_with_files", "evidence_attach", "instruction_reply", "instruction_write",
     "instructions_mark_read",
     "last_accepted_percent", "milestone_create", "milestone_mark_done", "milestone_reopen", "milestone_update",
-    "model_save", "model_update", "notifications_mark_read", "notify", "notify_units", "plan_create", "plan_update",
+    "model_save", "model_update", "notification_digests_send", "supervision_notice_document", "supervision_notice_issue", "notifications_mark_read", "notify", "notify_units", "plan_create", "plan_update",
     "report_accept", "report_mark_read", "report_return", "report_save", "report_submit", "reports_accept_bulk", "section_create", "section_update",
     "task_assign_departments", "task_complete", "task_create", "task_request_create", "task_request_decide",
     "task_set_schedule", "task_update", "task_update_responsible_person", "task_url", "tasks_record_bulk_import",

@@ -16,7 +16,14 @@ from tasks import permissions
 from tasks.formats import validate_plan_year
 from tasks.models import Milestone, Plan, Task, TaskAdjustment
 
-from .common import StaleEditError, model_save, model_update, notify, notify_units, task_url
+from .common import (
+    StaleEditError,
+    model_save,
+    model_update,
+    notify,
+    notify_units,
+    task_url,
+)
 from .tasks import plan_create, section_create, task_assign_departments, task_update
 
 # The fields that make up an assignment, in the order changes are listed.

@@ -1,7 +1,12 @@
 """Thin views: read the form, check the permission, call the service, redirect or render."""
 
 from .evidence import EvidenceDownloadView
-from .instructions import InstructionCreateView, InstructionReplyView
+from .instructions import (
+    InstructionCreateView,
+    InstructionReplyView,
+    SupervisionNoticeCreateView,
+    SupervisionNoticeDownloadView,
+)
 from .milestones import MilestoneCreateView, MilestoneView
 from .notifications import NotificationListView, NotificationsReadView
 from .plans import (
@@ -34,7 +39,7 @@ from .setup import (
 __all__ = [
     "AcknowledgeAllView", "PlanArchiveView", "PlanCarryOverView", "PlanListView", "PlanPublishView", "PlanSectionsView", "PlanSetupView", "PlanTaskCreateView",
     "TaskAcknowledgeView", "TaskAssignmentView", "UnitMergeView",
-    "CurrentPlanView", "LeaderTasksView", "EvidenceDownloadView", "HomeView", "InstructionCreateView", "InstructionReplyView", "MilestoneCreateView",
+    "CurrentPlanView", "LeaderTasksView", "EvidenceDownloadView", "HomeView", "InstructionCreateView", "InstructionReplyView", "SupervisionNoticeCreateView", "SupervisionNoticeDownloadView", "MilestoneCreateView",
     "MilestoneView", "MyTasksView", "NotificationListView", "NotificationsReadView", "PlanDetailView",
     "ReportEditView", "ReportReadView", "ReportReviewView", "ReviewBatchView", "ResponsiblePersonView", "SearchView", "ReviewQueueView", "TaskDetailView",
     "TaskHistoryView", "TaskRequestCreateView", "TaskRequestDecideView",

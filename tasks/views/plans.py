@@ -14,17 +14,17 @@ from django.views.generic import TemplateView
 from departments.roles import landing_of
 from departments.selectors import working_memberships
 from tasks import permissions, selectors, services
-from tasks.formats import whole_number
+from tasks.formats import month_end, whole_number
 from tasks.forms import (
     InstructionForm,
     MilestoneForm,
     ResponsiblePersonForm,
+    SupervisionNoticeForm,
     month_choices_default,
 )
 from tasks.history import task_history
-from tasks.search import search
 from tasks.models import ProgressReport
-from tasks.formats import month_end
+from tasks.search import search
 from tasks.status import default_as_of, is_awaiting_acknowledgement, status_of
 
 from .common import TaskViewMixin, require
@@ -77,7 +77,7 @@ class TaskDetailView(TaskViewMixin, TemplateView):
             services.instructions_mark_read(task=self.task, actor=request.user)
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, instruction_form=None, **kwargs):
+    def get_context_data(self, instruction_form=None, notice_form=None, **kwargs):
         user, task = self.request.user, self.task
         context = {
             "task": task,
@@ -96,6 +96,8 @@ class TaskDetailView(TaskViewMixin, TemplateView):
             "awaiting_acknowledgement": is_awaiting_acknowledgement(task),
             "can_manage_plan": permissions.can_manage_plans(user),
             "instruction_form": instruction_form or InstructionForm(),
+            "can_issue_notice": permissions.can_issue_notice(user, task),
+            "notice_form": notice_form or SupervisionNoticeForm(),
             "milestone_form": MilestoneForm(),
             "responsible_form": ResponsiblePersonForm(
                 initial={"responsible_person": task.responsible_person, "version": task.version}
@@ -112,6 +114,7 @@ class TaskDetailView(TaskViewMixin, TemplateView):
             context["requests"] = selectors.task_requests(task)
             context["instructions"] = selectors.task_instructions(task)
             context["adjustments"] = selectors.task_adjustments(task)
+            context["notices"] = selectors.task_notices(task)
             context["carried_to"] = selectors.task_carried_to(user, task)
         return super().get_context_data(**context, **kwargs)
 

@@ -33,7 +33,7 @@ def world(transactional_db):
 def test_a_draft_is_set_up_published_acknowledged_adjusted_and_carried_over(page, live_server, world):
     log_in(page, live_server, "supervisor")
     page.get_by_role("link", name="要点管理").click()
-    page.get_by_role("link", name="设置").click()
+    page.get_by_role("link", name="设置", exact=True).click()
     expect(page.get_by_role("heading", name="交办前需补充")).to_be_visible()
 
     # Both rows: one lead unit, one leader, one deadline, by bulk actions.
