@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .permissions import can_manage_people, can_manage_units
+from .permissions import can_manage_people, can_manage_units, can_read_audit_log
 from .roles import BUREAU_ROLES, roles_of
 from .selectors import working_memberships
 
@@ -20,4 +20,5 @@ def current_membership(request):
         "current_identity": SimpleLazyObject(describe),
         "can_manage_units": SimpleLazyObject(lambda: can_manage_units(user)),
         "can_manage_people": SimpleLazyObject(lambda: can_manage_people(user)),
+        "can_read_audit_log": SimpleLazyObject(lambda: can_read_audit_log(user)),
     }

@@ -117,3 +117,26 @@ class MySettingsForm(forms.Form):
         if data.get("email_digest") and not data.get("email"):
             self.add_error("email", _("Give an e-mail address for the digest."))
         return data
+
+
+AUDIT_EVENTS = [
+    ("login", _("Login")), ("login_failed", _("Failed login")), ("logout", _("Logout")), ("lockout", _("Lockout")),
+    ("unlock", _("Unlock")), ("otp_enrolled", _("Two-factor enrolment")), ("otp_verified", _("Two-factor check")),
+    ("otp_failed", _("Two-factor failure")), ("password_changed", _("Password changed")),
+    ("password_reset", _("Password reset")), ("password_expired", _("Password expired")),
+    ("account_created", _("Account created")), ("account_deactivated", _("Account deactivated")),
+    ("account_activated", _("Account activated")), ("account_idle_disabled", _("Idle account disabled")),
+    ("roles_changed", _("Roles changed")), ("units_changed", _("Units changed")),
+    ("plan_published", _("Plan published")), ("grants_moved", _("Permissions moved")), ("export", _("Export")),
+    ("evidence_download", _("Evidence download")), ("import", _("Import")), ("admin_change", _("Admin change")),
+    ("audit_export", _("Audit log export")),
+]
+
+
+class AuditFilterForm(forms.Form):
+    username = forms.CharField(label=_("User"), required=False, max_length=150)
+    event = forms.ChoiceField(label=_("Event"), required=False, choices=[("", _("All events")), *AUDIT_EVENTS])
+    result = forms.ChoiceField(label=_("Result"), required=False, choices=[
+        ("", _("All results")), ("success", _("Success")), ("failure", _("Failure")), ("warning", _("Warning"))])
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -189,3 +189,42 @@ class ChannelDelivery(models.Model):
 
     def __str__(self):
         return self.text[:40]
+
+
+class AuditEvent(models.Model):
+    """One row of the security audit log; see departments/audit.py. Never updated."""
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", _("Success")
+        FAILURE = "failure", _("Failure")
+        WARNING = "warning", _("Warning")
+
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+", db_constraint=False)
+    username = models.CharField(_("username"), max_length=150, blank=True, db_index=True)
+    address = models.CharField(_("address"), max_length=45, blank=True)
+    event = models.CharField(_("event"), max_length=40, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices, default=Result.SUCCESS)
+    detail = models.TextField(_("detail"), blank=True)
+    previous_digest = models.CharField(_("previous digest"), max_length=64, blank=True)
+    digest = models.CharField(_("digest"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.username} {self.event}"
+
+
+class AuditChainHead(models.Model):
+    """The digest of the last audit row: locked while a row is appended, so rows chain in order."""
+
+    digest = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        default_permissions = ()

@@ -27,7 +27,8 @@ class Capability:
     MANAGE_UNITS = "manage_units"  # units: names, aliases, kinds, merges, deactivation
     ISSUE_NOTICES = "issue_notices"  # 督办通知 to a task's lead unit
     MANAGE_PLANS = "manage_plans"  # the plan workspace: set up, publish (交办), adjust, archive, carry over
-    MANAGE_PEOPLE = "manage_people"  # accounts: create, edit, deactivate, reset passwords, roles
+    MANAGE_PEOPLE = "manage_people"  # accounts: create, edit, deactivate, reset passwords, roles, unlocks
+    READ_AUDIT_LOG = "read_audit_log"  # the security audit log: search and export, nothing else
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,18 @@ class Role:
     capabilities: frozenset
     demo_username: str  # the account `load_demo` creates for this role
     landing: str  # the URL name a person of this role lands on after logging in
+    # Models the role maintains in the Django admin ("app_label" or "app_label.model"): its group
+    # gets their permissions, and its people are staff.
+    admin_models: tuple = ()
 
 
 LEADER = "局领导"
 SUPERVISOR = "督查室"
+# 三员分立 (等保2.0): configuration, accounts, and the audit log are three people's jobs. None of
+# them reads the work plan's business data, and none needs a superuser.
 ADMINISTRATOR = "系统管理员"
+SECURITY_ADMINISTRATOR = "安全管理员"
+AUDITOR = "审计管理员"
 
 ROLES = (
     Role(LEADER, _("Bureau leader"), frozenset({
@@ -53,11 +61,17 @@ ROLES = (
         Capability.GENERATE_SUMMARIES, Capability.READ_SUMMARIES, Capability.RECEIVE_ESCALATIONS,
         Capability.MANAGE_UNITS, Capability.MANAGE_PLANS, Capability.ISSUE_NOTICES,
     }), "supervisor", "tasks:review_queue"),
-    Role(ADMINISTRATOR, _("Administrator"), frozenset({
-        Capability.SEE_DRAFT_PLANS, Capability.MANAGE_UNITS, Capability.MANAGE_PEOPLE,
-    }), "admin", "departments:people"),
+    Role(ADMINISTRATOR, _("System administrator"), frozenset({Capability.MANAGE_UNITS}), "admin", "departments:units",
+         admin_models=("departments.department", "departments.departmentalias", "departments.unitchannel",
+                       "django_celery_beat")),
+    Role(SECURITY_ADMINISTRATOR, _("Security administrator"), frozenset({Capability.MANAGE_PEOPLE}), "secadmin",
+         "departments:people"),
+    Role(AUDITOR, _("Audit administrator"), frozenset({Capability.READ_AUDIT_LOG}), "auditor", "departments:audit_log"),
 )
 ROLE_BY_NAME = {role.name: role for role in ROLES}
+# The three administrators of 三员分立 keep the system, the accounts and the audit log; the work
+# plan's business data is not theirs to read (unless they also hold another role or an office).
+ADMINISTRATIVE_ROLES = frozenset({ADMINISTRATOR, SECURITY_ADMINISTRATOR, AUDITOR})
 BUREAU_ROLES = {role.name: role.label for role in ROLES}
 
 # The one superuser policy: an active superuser acts with the supervision office's capabilities

@@ -36,3 +36,26 @@ def department_members(*departments, role=None):
 
 def department_heads(*departments):
     return department_members(*departments, role=Membership.Role.HEAD)
+
+
+def audit_events(*, username="", event="", result="", since=None, until=None):
+    """The audit log, newest first, filtered as the audit administrator asks."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .models import AuditEvent
+
+    events = AuditEvent.objects.all()
+    if username:
+        events = events.filter(username__icontains=username)
+    if event:
+        events = events.filter(event=event)
+    if result:
+        events = events.filter(result=result)
+    if since:
+        events = events.filter(created_at__gte=timezone.make_aware(datetime.datetime.combine(since, datetime.time.min)))
+    if until:
+        events = events.filter(created_at__lt=timezone.make_aware(
+            datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min)))
+    return events.order_by("-id")

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import audit
 from .models import Department, DepartmentAlias, Membership
 from .roles import ROLE_BY_NAME, ROLES
 
@@ -110,8 +111,22 @@ def membership_remove(*, membership):
 
 
 def ensure_bureau_role_groups():
-    """Create the groups of the role registry; safe to call any number of times."""
-    return [Group.objects.get_or_create(name=role.name)[0] for role in ROLES]
+    """Create the groups of the role registry, with the admin permissions of the models each
+    role maintains there; safe to call any number of times."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    groups = []
+    for role in ROLES:
+        group = Group.objects.get_or_create(name=role.name)[0]
+        if role.admin_models:
+            wanted = Q(pk__in=[])
+            for name in role.admin_models:
+                app_label, _dot, model = name.partition(".")
+                wanted |= Q(content_type__app_label=app_label, **({"content_type__model": model} if model else {}))
+            group.permissions.add(*Permission.objects.filter(wanted))
+        groups.append(group)
+    return groups
 
 
 @transaction.atomic
@@ -194,11 +209,14 @@ def user_create(*, username, full_name, email="", phone="", memberships=(), role
     account.save()
     user_set_units(user=user, memberships=memberships)
     user_set_roles(user=user, role_names=role_names)
+    audit.record("account_created", obj=user)
     return user, password
 
 
 @transaction.atomic
 def user_update(*, user, full_name, email, phone, is_active):
+    if user.is_active != is_active:
+        audit.record("account_activated" if is_active else "account_deactivated", obj=user)
     user.first_name = full_name.strip()
     user.email = email.strip()
     user.is_active = is_active
@@ -217,25 +235,37 @@ def user_save_fields(*, user, fields):
     user.full_clean(exclude=[f.name for f in user._meta.fields if f.name not in concrete])
     if concrete:
         user.save(update_fields=concrete)
+        audit.record("account_changed_in_admin", obj=user, detail="、".join(concrete))
     return user
 
 
 @transaction.atomic
-def user_set_roles(*, user, role_names):
-    """Make the person's bureau-wide roles exactly `role_names` (of the role registry)."""
+def user_set_roles(*, user, role_names, actor=None):
+    """Make the person's bureau-wide roles exactly `role_names` (of the role registry). Nobody
+    changes their own roles (三员分立: the security administrator cannot grant itself more)."""
     unknown = set(role_names) - set(ROLE_BY_NAME)
     if unknown:
         raise ValidationError(_("Unknown role: %(names)s") % {"names": "、".join(sorted(unknown))})
     groups = {group.name: group for group in ensure_bureau_role_groups()}
+    before = set(user.groups.filter(name__in=ROLE_BY_NAME).values_list("name", flat=True))
+    if actor is not None and actor.pk == user.pk and before != set(role_names):
+        raise ValidationError(_("Nobody can change their own roles; ask another security administrator."))
     user.groups.remove(*[groups[name] for name in ROLE_BY_NAME if name not in role_names])
     user.groups.add(*[groups[name] for name in role_names])
     user.__dict__.pop("_bureau_roles", None)
+    if before != set(role_names):
+        audit.record("roles_changed", obj=user,
+                     detail=f"{'、'.join(sorted(before)) or '—'} → {'、'.join(sorted(role_names)) or '—'}")
 
 
 @transaction.atomic
 def user_set_units(*, user, memberships):
     """Make the person's memberships exactly `memberships`: [(department, role)]."""
     wanted = {department.pk: (department, role) for department, role in memberships}
+    before = {(m.department.name, m.role) for m in Membership.objects.filter(user=user).select_related("department")}
+    after = {(department.name, role) for department, role in wanted.values()}
+    if before != after:
+        audit.record("units_changed", obj=user, detail="、".join(f"{name}·{role}" for name, role in sorted(after)) or "—")
     for membership in Membership.objects.filter(user=user).select_related("department"):
         if membership.department_id not in wanted:
             membership_remove(membership=membership)
@@ -253,6 +283,7 @@ def user_reset_password(*, user):
     account = _account(user)
     account.must_change_password = True
     account.save(update_fields=["must_change_password"])
+    audit.record("password_reset", obj=user)
     return password
 
 
@@ -264,6 +295,7 @@ def password_changed(*, user):
     account.must_change_password = False
     account.password_changed_at = timezone.now()
     account.save(update_fields=["must_change_password", "password_changed_at"])
+    audit.record("password_changed", user=user, obj=user)
 
 
 # Group robots (企业微信 / 钉钉)
@@ -353,3 +385,20 @@ def my_settings_save(*, user, email, phone, email_digest):
     account.phone, account.email_digest = phone.strip(), email_digest
     account.save(update_fields=["phone", "email_digest"])
     return account
+
+
+def locked_accounts():
+    """Usernames and addresses django-axes has locked out now (failures at the limit)."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    return AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).order_by("-attempt_time")
+
+
+@transaction.atomic
+def account_unlock(*, attempt):
+    """Lift a lockout (the failed attempts of that username and address are forgotten)."""
+    from axes.utils import reset
+
+    audit.record("unlock", detail=f"{attempt.username} from {attempt.ip_address}")
+    return reset(username=attempt.username, ip=attempt.ip_address)

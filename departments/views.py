@@ -9,14 +9,16 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from . import services
-from .forms import ChannelForm, DepartmentForm, MergeForm, MySettingsForm, PersonForm
-from .models import ChannelDelivery, Department
-from .permissions import can_manage_people, can_manage_units
+from . import audit, services
+from . import selectors
+from .forms import AuditFilterForm, ChannelForm, DepartmentForm, MergeForm, MySettingsForm, PersonForm
+from .models import AuditEvent, ChannelDelivery, Department
+from .permissions import can_manage_people, can_manage_units, can_read_audit_log
 from .roles import ROLE_BY_NAME, ROLES
 from .units import split_names
 
@@ -206,13 +208,20 @@ class PersonEditView(PeopleManagerRequiredMixin, TemplateView):
             if self.person == request.user and not data["is_active"]:
                 form.add_error("is_active", _("You cannot deactivate your own account."))
             else:
-                with transaction.atomic():
-                    services.user_update(user=self.person, full_name=data["full_name"], email=data["email"],
-                                         phone=data["phone"], is_active=data["is_active"])
-                    services.user_set_units(user=self.person, memberships=form.memberships())
-                    services.user_set_roles(user=self.person, role_names=data["roles"])
-                messages.success(request, _("%(name)s saved.") % {"name": self.person.get_full_name() or self.person.username})
-                return redirect("departments:people")
+                try:
+                    with transaction.atomic():
+                        services.user_update(user=self.person, full_name=data["full_name"], email=data["email"],
+                                             phone=data["phone"], is_active=data["is_active"])
+                        services.user_set_units(user=self.person, memberships=form.memberships())
+                        services.user_set_roles(user=self.person, role_names=data["roles"], actor=request.user)
+                except ValidationError as error:
+                    # Recorded after the rollback, so the refusal itself stays in the log.
+                    audit.record("roles_changed", obj=self.person, result=AuditEvent.Result.FAILURE,
+                                 detail=" ".join(error.messages))
+                    form.add_error("roles", error)
+                else:
+                    messages.success(request, _("%(name)s saved.") % {"name": self.person.get_full_name() or self.person.username})
+                    return redirect("departments:people")
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
@@ -250,3 +259,66 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         services.password_changed(user=form.user)
         self.request.session.pop(MUST_CHANGE_PASSWORD, None)
         return response
+
+
+class LockedAccountsView(PeopleManagerRequiredMixin, TemplateView):
+    """Accounts locked out after failed logins, and unlocking them (security administrator)."""
+
+    template_name = "departments/locked_accounts.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(nav="people", attempts=services.locked_accounts()[:200], **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        attempt = get_object_or_404(services.locked_accounts(), pk=request.POST.get("attempt") or 0)
+        services.account_unlock(attempt=attempt)
+        messages.success(request, _("%(name)s can sign in again.") % {"name": attempt.username})
+        return redirect("departments:locked_accounts")
+
+
+class AuditorRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    def test_func(self):
+        return can_read_audit_log(self.request.user)
+
+
+class AuditLogView(AuditorRequiredMixin, TemplateView):
+    """The security audit log for the audit administrator: search, page, export."""
+
+    template_name = "departments/audit_log.html"
+    PAGE_SIZE = 50
+
+    def events(self):
+        form = AuditFilterForm(self.request.GET or None)
+        return form, selectors.audit_events(**(form.cleaned_data if form.is_valid() else {}))
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "csv":
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        form, events = self.events()
+        page = Paginator(events, self.PAGE_SIZE).get_page(self.request.GET.get("page"))
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(nav="audit", form=form, page=page, query=params.urlencode(), **kwargs)
+
+    def export(self):
+        import csv
+        import io
+
+        from django.http import FileResponse
+
+        from siping_edu.spreadsheets import inert_csv_text
+
+        form, events = self.events()
+        text = io.StringIO(newline="")
+        writer = csv.writer(text)
+        writer.writerow(["时间", "用户", "地址", "事件", "对象", "结果", "详情", "摘要"])
+        for event in events[:100000].iterator():
+            writer.writerow([inert_csv_text(value) for value in (
+                timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"), event.username, event.address,
+                event.event, event.object_repr, event.get_result_display(), event.detail, event.digest)])
+        audit.record("audit_export", detail=self.request.GET.urlencode()[:500])
+        return FileResponse(io.BytesIO(("\ufeff" + text.getvalue()).encode("utf-8")), as_attachment=True,
+                            filename=f"安全审计日志-{timezone.localdate():%Y%m%d}.csv", content_type="text/csv; charset=utf-8")

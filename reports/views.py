@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from departments import audit
 from departments.models import Department
 from tasks import selectors as task_selectors
 from tasks.formats import whole_number
@@ -161,6 +162,7 @@ class MonthlyLedgerDownloadView(DashboardMixin, View):
     def get(self, request, *args, **kwargs):
         plan, on, departments, department, _form = self.filters()
         section = request.GET.get("section")
+        audit.record("export", obj=plan, detail=f"monthly ledger {on:%Y-%m}")
         handle, name = services.monthly_ledger_file(
             plan=plan, month=on.replace(day=1), on=on, departments=departments,
             section_number=whole_number(section),
@@ -217,6 +219,7 @@ class SummaryFileView(DashboardMixin, View):
         if summary is None or kind not in self.CONTENT_TYPES or not getattr(summary, kind):
             raise Http404
         name = f"{summary.plan.title}第{summary.quarter}季度落实情况总结.{kind}"
+        audit.record("export", obj=summary, detail=name)
         response = FileResponse(
             getattr(summary, kind).open("rb"), as_attachment=True, filename=name,
             content_type=self.CONTENT_TYPES[kind],

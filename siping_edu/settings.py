@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "siping_edu.middleware.SessionTimeoutMiddleware",
     "siping_edu.middleware.PasswordChangeRequiredMiddleware",
+    "departments.audit.AuditContextMiddleware",
     "siping_edu.middleware.PrivatePagesMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -311,6 +312,11 @@ REMINDER_DUE_DAYS = env.int("REMINDER_DUE_DAYS", default=3)
 REMINDER_ESCALATION_DAYS = env.int("REMINDER_ESCALATION_DAYS", default=7)
 # Group robots (企业微信 / 钉钉): how long one post may take before it is retried later.
 CHANNEL_TIMEOUT_SECONDS = env.int("CHANNEL_TIMEOUT_SECONDS", default=5)
+# The security audit log: kept at least 180 days (网络安全法 Art. 21); older rows are archived to
+# signed files by `manage.py archive_audit_log`.
+AUDIT_RETENTION_DAYS = max(env.int("AUDIT_RETENTION_DAYS", default=180), 180)
+AUDIT_ARCHIVE_DIR = Path(env.str("AUDIT_ARCHIVE_DIR", default=str(BASE_DIR / "audit-archive")))
+AUDIT_ARCHIVE_KEY = env.str("AUDIT_ARCHIVE_KEY", default=SECRET_KEY)
 # The portal's address as users reach it (https://…): links in robot messages and e-mails.
 PORTAL_URL = env.str("PORTAL_URL", default="")
 

@@ -307,6 +307,19 @@ def can_manage_plans(user):
     return holds(user, Capability.MANAGE_PLANS)
 
 
+def can_read_plans(user):
+    """Everybody signed in reads the active plans, except an administrator of 三员分立 who holds
+    no other role and no office: keeping the system is not reading its business data."""
+    from departments.roles import ADMINISTRATIVE_ROLES, roles_of
+
+    if not (user.is_authenticated and user.is_active):
+        return False
+    held = roles_of(user)
+    if user.is_superuser or not held or held - ADMINISTRATIVE_ROLES:
+        return True
+    return bool(working_memberships(user))
+
+
 def can_see_draft_plans(user):
     return holds(user, Capability.SEE_DRAFT_PLANS)
 

@@ -25,8 +25,9 @@ from .models import (
 
 
 def plans_visible_to(user):
-    """Every member reads active plans; the supervision office and administrators see drafts too."""
-    if not (user.is_authenticated and user.is_active):
+    """Every member reads active plans (not the administrators of 三员分立); the supervision office
+    sees drafts too."""
+    if not permissions.can_read_plans(user):
         return Plan.objects.none()
     if permissions.can_see_draft_plans(user):
         return Plan.objects.all()

@@ -1,5 +1,5 @@
 """What every spreadsheet the portal writes shares: one column specification per sheet, a workbook
-that never turns text into a formula, and CSV text kept inert.
+that never turns text into a formula (CSV text is kept inert by `siping_edu.spreadsheets`).
 
 A sheet is a list of `Column`s; its writer, its tests and (for the task list) the import template
 all read the same list, so adding a column is one line and never a shifted index.
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import xlsxwriter
+
 
 
 @dataclass(frozen=True)
@@ -50,13 +51,3 @@ def set_widths(sheet, columns):
     for index, column in enumerate(columns):
         sheet.set_column(index, index, column.width)
 
-
-# A cell starting with one of these is a formula to a spreadsheet program opening a CSV file;
-# some read the full-width forms (＝＋－＠) as formula signs too.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-
-
-def inert_csv_text(value):
-    """CSV has no text type: a leading apostrophe (OWASP's advice) keeps "=…" from being run."""
-    text = str(value if value is not None else "")
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text

@@ -16,7 +16,7 @@ from django.urls import reverse
 from reports import services as report_services
 from reports.models import QuarterlySummary
 from tasks import services
-from tasks.sheets import FORMULA_TRIGGERS, inert_csv_text
+from siping_edu.spreadsheets import FORMULA_TRIGGERS, inert_csv_text
 from tasks.intake.services import task_sheet_import
 from tasks.models import Task
 

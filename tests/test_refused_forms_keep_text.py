@@ -21,7 +21,7 @@ def world(task, lead_staff, lead_head, supervisor_user, leader_user):
                                            new_deadline=task.deadline + datetime.timedelta(days=31), actor=lead_head)
     services.task_request_decide(request=pending, approve=False, note="不同意", actor=supervisor_user)
     return {"task": task, "decided": pending, "staff": lead_staff, "head": lead_head, "supervisor": supervisor_user,
-            "leader": leader_user, "admin": factories.with_role(roles.ADMINISTRATOR)}
+            "leader": leader_user, "admin": factories.with_role(roles.SECURITY_ADMINISTRATOR)}
 
 
 def task_url(task, name, **extra):

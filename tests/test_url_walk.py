@@ -3,7 +3,8 @@
 The URLconf is walked, so a new URL fails this test until its designed answers are written into
 EXPECTED. Each request runs in a transaction that is rolled back, so one role's request never
 changes what the next one sees. Columns: anonymous, lead staff, lead head, cooperating staff,
-unrelated staff, supervisor, leader, administrator. "own" objects belong to the lead department's
+unrelated staff, supervisor, leader, administrator (a superuser who is also the system
+administrator), security administrator, audit administrator (三员分立). "own" objects belong to the lead department's
 task (cooperating department: 督导室); "other" objects to a task of the unrelated department.
 """
 
@@ -28,7 +29,8 @@ from . import factories
 from .tasks.test_permission_matrix import World
 
 pytestmark = pytest.mark.django_db
-ROLES = ["anonymous", "lead_staff", "lead_head", "coop_staff", "unrelated_staff", "supervisor", "leader", "administrator"]
+ROLES = ["anonymous", "lead_staff", "lead_head", "coop_staff", "unrelated_staff", "supervisor", "leader", "administrator",
+         "secadmin", "auditor"]
 LOGIN = "/accounts/login/"
 
 # name: "own answers | other answers" (one answer per role, in ROLES order), or one row when the
@@ -37,71 +39,73 @@ LOGIN = "/accounts/login/"
 # reason on the page (the action itself was allowed).
 # The administrator is a superuser and acts with the supervision office's rights.
 EXPECTED = {
-    "home": "302 302 302 302 302 302 302 302",
-    "favicon": "301 301 301 301 301 301 301 301",
-    "login": "200 302 302 302 302 302 302 302",
-    "logout": "302 302 302 302 302 302 302 302",
-    "password_change": "302 200 200 200 200 200 200 200",
-    "password_change_done": "302 200 200 200 200 200 200 200",
-    "set_language": "302 302 302 302 302 302 302 302",
-    "tasks:current_plan": "302 302 302 302 302 302 302 302",
-    "tasks:plan_detail": "302 200 200 200 200 200 200 200",
-    "tasks:task_detail": "302 200 200 200 200 200 200 200 | 302 200 200 200 200 200 200 200",
-    "tasks:task_history": "302 200 200 200 200 200 200 200 | 302 200 200 200 200 200 200 200",
-    "tasks:report_edit": "302 200 200 200 403 403 403 403 | 302 403 403 403 200 403 403 403",
-    "tasks:responsible_person": "302 302 302 403 403 302 403 302 | 302 403 403 403 302 302 403 302",
-    "tasks:milestone_create": "302 400 400 403 403 400 403 400 | 302 403 403 403 400 400 403 400",
-    "tasks:request_create": "302 200 200 403 403 403 403 403 | 302 403 403 403 200 403 403 403",
-    "tasks:instruction_create": "302 403 403 403 403 403 400 403 | 302 403 403 403 403 403 400 403",
-    "tasks:notice_create": "302 403 403 403 403 400 403 400 | 302 403 403 403 403 400 403 400",
-    "tasks:notice_download": "302 200 200 200 200 200 200 200 | 302 200 200 200 200 200 200 200",
-    "tasks:instruction_reply": "302 302 302 403 403 403 403 403 | 302 403 403 403 302 403 403 403",
-    "tasks:milestone_update": "302 302 302 403 403 302 403 302 | 302 403 403 403 302 302 403 302",
-    "tasks:milestone_done": "302 302 302 403 403 302 403 302 | 302 403 403 403 302 302 403 302",
-    "tasks:milestone_reopen": "302 302 302 403 403 302 403 302 | 302 403 403 403 302 302 403 302",
-    "intake:task_sheet_import": "302 403 403 403 403 200 403 200",
-    "intake:plan_text_import": "302 403 403 403 403 200 403 200",
-    "intake:unclear_deadlines": "302 403 403 403 403 200 403 200",
-    "departments:aliases": "302 403 403 403 403 200 403 200",
-    "intake:task_template": "302 200 200 200 200 200 200 200",
-    "intake:plan_export": "302 200 200 200 200 200 200 200",
-    "intake:plan_export_csv": "302 200 200 200 200 200 200 200",
-    "tasks:my_tasks": "302 200 200 200 200 200 200 200",
-    "tasks:search": "302 200 200 200 200 200 200 200",
-    "tasks:leader_tasks": "302 200 200 200 200 200 200 200",
-    "tasks:review_queue": "302 403 403 403 403 200 403 200",
-    "tasks:review_batch": "302 403 403 403 403 302 403 302",
-    "tasks:report_read": "302 403 403 403 403 403 302 403 | 302 403 403 403 403 403 302 403",
-    "tasks:report_review": "302 403 403 403 403 400 403 400 | 302 403 403 403 403 400 403 400",
-    "tasks:request_decide": "302 403 403 403 403 400 403 400 | 302 403 403 403 403 400 403 400",
-    "tasks:evidence_download": "302 200 200 200 404 200 200 200 | 302 404 404 404 200 200 200 200",
-    "tasks:notifications": "302 200 200 200 200 200 200 200",
-    "tasks:notifications_read": "302 302 302 302 302 302 302 302",
-    "reports:dashboard": "302 403 200 403 403 200 200 200",
-    "reports:monthly_ledger": "302 403 200 403 403 200 200 200",
-    "reports:summaries": "302 403 403 403 403 200 200 200",
-    "reports:summary_generate": "302 403 403 403 403 302 403 302",
-    "reports:summary_file": "302 403 403 403 403 200 200 200",
-    "reports:section": "302 403 200 403 403 200 200 200",
-    "reports:department": "302 403 200 403 403 200 200 200 | 302 403 404 403 403 200 200 200",
-    "tasks:plan_list": "302 403 403 403 403 200 403 200",
-    "tasks:plan_setup": "302 403 403 403 403 200 403 200",
-    "tasks:plan_publish": "302 403 403 403 403 200 403 200",
-    "tasks:plan_archive": "302 403 403 403 403 302 403 302",
-    "tasks:plan_sections": "302 403 403 403 403 302 403 302",
-    "tasks:plan_task_create": "302 403 403 403 403 302 403 302",
-    "tasks:plan_carry_over": "302 403 403 403 403 200 403 200",
-    "tasks:task_assignment": "302 403 403 403 403 200 403 200 | 302 403 403 403 403 200 403 200",
-    "tasks:task_acknowledge": "302 302 302 403 403 403 403 403 | 302 403 403 403 302 403 403 403",
-    "tasks:acknowledge_all": "302 302 302 302 302 302 302 302",
-    "tasks:unit_merge": "302 403 403 403 403 302 403 302 | 302 403 403 403 403 302 403 302",
-    "departments:units": "302 403 403 403 403 200 403 200",
-    "departments:unit_edit": "302 403 403 403 403 200 403 200 | 302 403 403 403 403 200 403 200",
-    "departments:my_settings": "302 200 200 200 200 200 200 200",
-    "departments:people": "302 403 403 403 403 403 403 200",
-    "departments:person_create": "302 403 403 403 403 403 403 200",
-    "departments:person_edit": "302 403 403 403 403 403 403 200 | 302 403 403 403 403 403 403 200",
-    "intake:people_import": "302 403 403 403 403 403 403 200",
+    "home": "302 302 302 302 302 302 302 302 302 302",
+    "favicon": "301 301 301 301 301 301 301 301 301 301",
+    "login": "200 302 302 302 302 302 302 302 302 302",
+    "logout": "302 302 302 302 302 302 302 302 302 302",
+    "password_change": "302 200 200 200 200 200 200 200 200 200",
+    "password_change_done": "302 200 200 200 200 200 200 200 200 200",
+    "set_language": "302 302 302 302 302 302 302 302 302 302",
+    "tasks:current_plan": "302 302 302 302 302 302 302 302 200 200",
+    "tasks:plan_detail": "302 200 200 200 200 200 200 200 404 404",
+    "tasks:task_detail": "302 200 200 200 200 200 200 200 404 404 | 302 200 200 200 200 200 200 200 404 404",
+    "tasks:task_history": "302 200 200 200 200 200 200 200 404 404 | 302 200 200 200 200 200 200 200 404 404",
+    "tasks:report_edit": "302 200 200 200 403 403 403 403 404 404 | 302 403 403 403 200 403 403 403 404 404",
+    "tasks:responsible_person": "302 302 302 403 403 302 403 302 404 404 | 302 403 403 403 302 302 403 302 404 404",
+    "tasks:milestone_create": "302 400 400 403 403 400 403 400 404 404 | 302 403 403 403 400 400 403 400 404 404",
+    "tasks:request_create": "302 200 200 403 403 403 403 403 404 404 | 302 403 403 403 200 403 403 403 404 404",
+    "tasks:instruction_create": "302 403 403 403 403 403 400 403 404 404 | 302 403 403 403 403 403 400 403 404 404",
+    "tasks:notice_create": "302 403 403 403 403 400 403 400 404 404 | 302 403 403 403 403 400 403 400 404 404",
+    "tasks:notice_download": "302 200 200 200 200 200 200 200 404 404 | 302 200 200 200 200 200 200 200 404 404",
+    "tasks:instruction_reply": "302 302 302 403 403 403 403 403 404 404 | 302 403 403 403 302 403 403 403 404 404",
+    "tasks:milestone_update": "302 302 302 403 403 302 403 302 404 404 | 302 403 403 403 302 302 403 302 404 404",
+    "tasks:milestone_done": "302 302 302 403 403 302 403 302 404 404 | 302 403 403 403 302 302 403 302 404 404",
+    "tasks:milestone_reopen": "302 302 302 403 403 302 403 302 404 404 | 302 403 403 403 302 302 403 302 404 404",
+    "intake:task_sheet_import": "302 403 403 403 403 200 403 200 403 403",
+    "intake:plan_text_import": "302 403 403 403 403 200 403 200 403 403",
+    "intake:unclear_deadlines": "302 403 403 403 403 200 403 200 403 403",
+    "departments:aliases": "302 403 403 403 403 200 403 200 403 403",
+    "intake:task_template": "302 200 200 200 200 200 200 200 200 200",
+    "intake:plan_export": "302 200 200 200 200 200 200 200 404 404",
+    "intake:plan_export_csv": "302 200 200 200 200 200 200 200 404 404",
+    "tasks:my_tasks": "302 200 200 200 200 200 200 200 200 200",
+    "tasks:search": "302 200 200 200 200 200 200 200 200 200",
+    "tasks:leader_tasks": "302 200 200 200 200 200 200 200 200 200",
+    "tasks:review_queue": "302 403 403 403 403 200 403 200 403 403",
+    "tasks:review_batch": "302 403 403 403 403 302 403 302 403 403",
+    "tasks:report_read": "302 403 403 403 403 403 302 403 404 404 | 302 403 403 403 403 403 302 403 404 404",
+    "tasks:report_review": "302 403 403 403 403 400 403 400 404 404 | 302 403 403 403 403 400 403 400 404 404",
+    "tasks:request_decide": "302 403 403 403 403 400 403 400 404 404 | 302 403 403 403 403 400 403 400 404 404",
+    "tasks:evidence_download": "302 200 200 200 404 200 200 200 404 404 | 302 404 404 404 200 200 200 200 404 404",
+    "tasks:notifications": "302 200 200 200 200 200 200 200 200 200",
+    "tasks:notifications_read": "302 302 302 302 302 302 302 302 302 302",
+    "reports:dashboard": "302 403 200 403 403 200 200 200 403 403",
+    "reports:monthly_ledger": "302 403 200 403 403 200 200 200 403 403",
+    "reports:summaries": "302 403 403 403 403 200 200 200 403 403",
+    "reports:summary_generate": "302 403 403 403 403 302 403 302 403 403",
+    "reports:summary_file": "302 403 403 403 403 200 200 200 403 403",
+    "reports:section": "302 403 200 403 403 200 200 200 403 403",
+    "reports:department": "302 403 200 403 403 200 200 200 403 403 | 302 403 404 403 403 200 200 200 403 403",
+    "tasks:plan_list": "302 403 403 403 403 200 403 200 403 403",
+    "tasks:plan_setup": "302 403 403 403 403 200 403 200 403 403",
+    "tasks:plan_publish": "302 403 403 403 403 200 403 200 403 403",
+    "tasks:plan_archive": "302 403 403 403 403 302 403 302 403 403",
+    "tasks:plan_sections": "302 403 403 403 403 302 403 302 403 403",
+    "tasks:plan_task_create": "302 403 403 403 403 302 403 302 403 403",
+    "tasks:plan_carry_over": "302 403 403 403 403 200 403 200 403 403",
+    "tasks:task_assignment": "302 403 403 403 403 200 403 200 403 403 | 302 403 403 403 403 200 403 200 403 403",
+    "tasks:task_acknowledge": "302 302 302 403 403 403 403 403 404 404 | 302 403 403 403 302 403 403 403 404 404",
+    "tasks:acknowledge_all": "302 302 302 302 302 302 302 302 302 302",
+    "tasks:unit_merge": "302 403 403 403 403 302 403 302 403 403 | 302 403 403 403 403 302 403 302 403 403",
+    "departments:units": "302 403 403 403 403 200 403 200 403 403",
+    "departments:unit_edit": "302 403 403 403 403 200 403 200 403 403 | 302 403 403 403 403 200 403 200 403 403",
+    "departments:my_settings": "302 200 200 200 200 200 200 200 200 200",
+    "departments:locked_accounts": "302 403 403 403 403 403 403 403 200 403",
+    "departments:audit_log": "302 403 403 403 403 403 403 403 403 200",
+    "departments:people": "302 403 403 403 403 403 403 403 200 403",
+    "departments:person_create": "302 403 403 403 403 403 403 403 200 403",
+    "departments:person_edit": "302 403 403 403 403 403 403 403 200 403 | 302 403 403 403 403 403 403 403 200 403",
+    "intake:people_import": "302 403 403 403 403 403 403 403 200 403",
 }
 # The admin site is walked too: everyone but the administrator is sent to its login page, and
 # nothing anywhere answers with a server error.
@@ -121,6 +125,9 @@ class Walk(World):
         super().__init__()
         self.users["administrator"] = factories.UserFactory(username="administrator", is_staff=True, is_superuser=True)
         role_grant(users=[self.users["administrator"]], role_name=roles.ADMINISTRATOR)
+        # 三员分立: the security and the audit administrator, neither a superuser nor in an office.
+        self.users["secadmin"] = factories.with_role(roles.SECURITY_ADMINISTRATOR, username="secadmin")
+        self.users["auditor"] = factories.with_role(roles.AUDITOR, username="auditor")
         self.sessions = {}
         report_services.summary_generate(plan=self.tasks["own"].plan, quarter=1, today=datetime.date(2021, 4, 2))
         self.summary = QuarterlySummary.objects.get()

@@ -2,7 +2,8 @@
 
 import csv
 
-from tasks.sheets import headers, inert_csv_text, open_workbook, set_widths
+from siping_edu.spreadsheets import inert_csv_text
+from tasks.sheets import headers, open_workbook, set_widths
 
 from .resources import TASK_SHEET_COLUMNS
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from departments import audit
 from departments.models import Department
 from departments.permissions import can_manage_people
 from tasks import permissions, selectors
@@ -113,6 +114,7 @@ class PlanTaskExportView(LoginRequiredMixin, View):
 
     def get(self, request, year):
         plan = selectors.plan_for_viewer(request.user, year=year)
+        audit.record("export", obj=plan, detail=f"task list ({self.file_format})")
         dataset = services.plan_export_dataset(plan)
         if self.file_format == "csv":
             text = io.StringIO(newline="")

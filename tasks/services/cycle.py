@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from departments import audit
 from departments.models import Department
 from departments.selectors import department_members
 from tasks import permissions
@@ -95,6 +96,7 @@ def plan_publish(*, plan, actor):
     tasks = list(plan.tasks.select_related("plan", "lead_department")
                  .prefetch_related("co_lead_departments", "cooperating_departments").order_by("number"))
     permissions.sync_grants_for_tasks([task.pk for task in tasks])
+    audit.record("plan_published", user=actor, obj=plan, detail=f"{len(tasks)} tasks granted to their units")
     _notify_units_of_publication(plan, tasks)
     return plan
 
@@ -228,6 +230,9 @@ def task_assign(*, task, actor, reason="", expected_version=None, **changes):
         {"field": str(FIELD_LABELS[name]), "before": _describe(name, before[name]), "after": _describe(name, value)}
         for name, value in changed.items()
     ]
+    if changed.keys() & {"lead", "co_leads", "cooperating"} and is_published(task.plan):
+        audit.record("grants_moved", user=actor, obj=task,
+                     detail="；".join(f"{c['field']}：{c['before']} → {c['after']}" for c in described))
     if adjusting:
         TaskAdjustment.objects.create(task=task, changed_by=actor, reason=reason.strip(), changes=described)
         units = {d.pk: d for d in [before["lead"], *before["co_leads"], *before["cooperating"],

@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404
 from django.views import View
 
+from departments import audit
 from tasks import selectors
 from tasks.evidence import INLINE_PREVIEW_TYPES
 
@@ -12,6 +13,7 @@ from tasks.evidence import INLINE_PREVIEW_TYPES
 class EvidenceDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk):
         evidence = selectors.evidence_for_viewer(request.user, pk)
+        audit.record("evidence_download", obj=evidence)
         inline = request.GET.get("inline") == "1" and evidence.content_type in INLINE_PREVIEW_TYPES
         try:
             handle = evidence.file.open("rb")

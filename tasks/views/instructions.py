@@ -8,6 +8,7 @@ from django.http import FileResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views import View
 
+from departments import audit
 from tasks import permissions, selectors, services
 from tasks.forms import (
     InstructionForm,
@@ -80,4 +81,5 @@ class SupervisionNoticeDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk):
         notice = selectors.notice_for_viewer(request.user, pk)
         handle, name = services.supervision_notice_document(notice)
+        audit.record("export", obj=notice, detail=name)
         return FileResponse(handle, as_attachment=True, filename=name, content_type=DOCX)

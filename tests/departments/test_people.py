@@ -21,7 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @pytest.fixture
 def admin_user():
-    return factories.with_role(roles.ADMINISTRATOR, username="accounts_admin")
+    return factories.with_role(roles.SECURITY_ADMINISTRATOR, username="accounts_admin")
 
 
 def test_a_new_account_must_choose_its_own_password_before_anything_else(client):

@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from departments import audit
 from departments.models import Department, Membership
 from departments.roles import ROLE_BY_NAME
 from departments.services import user_create
@@ -170,5 +171,6 @@ def people_import(*, handle, dry_run=True):
                 memberships=[(row.unit, row.membership_role)] if row.unit else [], role_names=row.role_names,
             )
     result.applied = True
+    audit.record("import", detail=f"people list: {len(result.rows)} accounts")
     return result
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from departments import audit
 from tasks import services as task_services
 from tasks.formats import validate_plan_year, whole_number
 from tasks.models import Plan
@@ -110,6 +111,7 @@ def plan_create_from_text(*, parsed, year, title, actor, issuing_body="", doc_nu
                     task=task, lead=owners.lead, co_leads=owners.co_leads, cooperating=owners.cooperating,
                     owner_text=owners.owner_text, actor=actor,
                 )
+    audit.record("import", user=actor, obj=plan, detail=f"plan text: {len(parsed.tasks)} tasks")
     return plan
 
 

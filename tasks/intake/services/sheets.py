@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from departments import audit
+
 from tasks import services as task_services
 from tasks.formats import validate_plan_year
 from tasks.models import Plan, Task
@@ -114,6 +116,8 @@ def task_sheet_import(*, handle, plan_year, actor, dry_run=True, unit_choices=No
         report.applied = not dry_run and report.ok
         if not report.applied:
             transaction.set_rollback(True)
+        else:
+            audit.record("import", user=actor, detail=f"task list into {plan_year}: {len(report.rows)} rows")
     return report
 
 

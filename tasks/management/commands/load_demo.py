@@ -84,7 +84,8 @@ DEPARTMENT_CODES = {
     "教育信息化中心": "xxh",
     "宣传科": "xck",
 }
-DEMO_NAMES = {roles.ADMINISTRATOR: "系统管理员", roles.SUPERVISOR: "督查室 孙晓梅", roles.LEADER: "王建国"}
+DEMO_NAMES = {roles.ADMINISTRATOR: "系统管理员", roles.SECURITY_ADMINISTRATOR: "安全管理员 赵安", roles.AUDITOR: "审计管理员 钱审",
+              roles.SUPERVISOR: "督查室 孙晓梅", roles.LEADER: "王建国"}
 LEADER_ACCOUNTS = {
     "王建国": "leader",
     "李红梅": "leader2",
@@ -185,12 +186,10 @@ class Command(BaseCommand):
             departments[row["name"]] = department
         return departments
 
-    def _user(self, username, full_name, *groups, superuser=False):
+    def _user(self, username, full_name, *groups, staff=False):
         User = get_user_model()
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={"first_name": full_name, "is_staff": superuser, "is_superuser": superuser},
-        )
+        # No demo account is a superuser: 三员分立 splits what a superuser would hold in three.
+        user, created = User.objects.get_or_create(username=username, defaults={"first_name": full_name, "is_staff": staff})
         if created:
             # One hash serves every demo account: they share the demo password by design.
             if not hasattr(self, "_password_hash"):
@@ -208,7 +207,7 @@ class Command(BaseCommand):
         accounts = {
             role.demo_username: self._user(
                 role.demo_username, DEMO_NAMES.get(role.name, str(role.label)), role.name,
-                superuser=role.name == roles.ADMINISTRATOR,
+                staff=bool(role.admin_models),
             )
             for role in roles.ROLES
         }
