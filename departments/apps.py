@@ -9,9 +9,7 @@ class DepartmentsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from siping_edu.middleware import remember_password_policy
+        from . import audit_events, checks, login_policy  # noqa: F401  (checks registers itself)
 
-        from . import audit_events
-
-        user_logged_in.connect(remember_password_policy, dispatch_uid="remember_password_policy")
+        user_logged_in.connect(login_policy.on_login, dispatch_uid="login_policy")
         audit_events.connect()

@@ -16,3 +16,9 @@ def retry_channel_messages():
     queued while no worker ran)."""
     for delivery_id in services.channel_deliveries_due():
         services.channel_delivery_attempt(delivery_id=delivery_id)
+
+
+@shared_task(acks_late=True)
+def disable_idle_accounts():
+    """Beat job, nightly: accounts unused for ACCOUNT_IDLE_DAYS are deactivated."""
+    return services.accounts_disable_idle()

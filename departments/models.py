@@ -129,6 +129,8 @@ class Account(models.Model):
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
     # A daily e-mail of the day's unread notices, for people who read e-mail rather than the portal.
     email_digest = models.BooleanField(_("daily e-mail digest"), default=False)
+    # The session of the latest login: with SINGLE_SESSION a new login ends the one before.
+    session_key = models.CharField(_("session"), max_length=40, blank=True)
     digest_sent_at = models.DateTimeField(_("digest sent at"), null=True, blank=True)
 
     class Meta:
@@ -227,4 +229,19 @@ class AuditChainHead(models.Model):
     digest = models.CharField(max_length=64, blank=True)
 
     class Meta:
+        default_permissions = ()
+
+
+class PasswordHistory(models.Model):
+    """A password an account used (its hash only), so the last few are not chosen again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="+")
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former password")
+        verbose_name_plural = _("former passwords")
+        ordering = ["-created_at", "-id"]
         default_permissions = ()

@@ -402,3 +402,29 @@ def account_unlock(*, attempt):
 
     audit.record("unlock", detail=f"{attempt.username} from {attempt.ip_address}")
     return reset(username=attempt.username, ip=attempt.ip_address)
+
+
+def accounts_disable_idle(*, now=None):
+    """Deactivate accounts nobody has used for ACCOUNT_IDLE_DAYS (never signed in: counted from
+    their creation). Superusers, the break-glass accounts of the system, are left to the operator."""
+    import datetime
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+    from django.utils import timezone
+
+    if not settings.ACCOUNT_IDLE_DAYS:
+        return 0
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.ACCOUNT_IDLE_DAYS)
+    idle = get_user_model().objects.filter(is_active=True, is_superuser=False).filter(
+        Q(last_login__lt=cutoff) | Q(last_login=None, date_joined__lt=cutoff))
+    count = 0
+    for user in idle:
+        with transaction.atomic():
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            audit.record("account_idle_disabled", user=None, obj=user,
+                         detail=f"last login {user.last_login or '—'}")
+        count += 1
+    return count

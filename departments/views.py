@@ -253,7 +253,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     extra_context = {"nav": "password"}
 
     def form_valid(self, form):
-        from siping_edu.middleware import MUST_CHANGE_PASSWORD
+        from .login_policy import MUST_CHANGE_PASSWORD
 
         response = super().form_valid(form)
         services.password_changed(user=form.user)

@@ -82,21 +82,11 @@ class PrivatePagesMiddleware:
         return response
 
 
-MUST_CHANGE_PASSWORD = "must_change_password"
-
-
-def remember_password_policy(sender, request, user, **kwargs):
-    """At login (user_logged_in): note in the session whether the account holds a one-time
-    password, so the check below costs no query per request."""
-    from departments.models import Account
-
-    if Account.objects.filter(user=user, must_change_password=True).exists():
-        request.session[MUST_CHANGE_PASSWORD] = True
-
 
 class PasswordChangeRequiredMiddleware:
-    """An account given a one-time password (new, or reset by an administrator) may open nothing
-    but the password page, logging out and the language switch until it chooses its own."""
+    """An account with a one-time password (new, or reset by an administrator) or an expired one
+    may open nothing but the password page, logging out and the language switch until it chooses
+    its own (departments.login_policy sets the flag at login)."""
 
     ALLOWED = ("password_change", "password_change_done", "logout", "set_language")
 
@@ -104,6 +94,8 @@ class PasswordChangeRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        from departments.login_policy import MUST_CHANGE_PASSWORD
+
         if request.session.get(MUST_CHANGE_PASSWORD) and request.user.is_authenticated:
             from django.shortcuts import redirect
             from django.urls import Resolver404, resolve

@@ -28,3 +28,38 @@ class CharacterClassesValidator:
     def get_help_text(self):
         return _("At least %(count)d of: lower-case letters, upper-case letters, digits, symbols.") % {
             "count": self.min_classes}
+
+
+class NoReuseValidator:
+    """None of the account's last `count` passwords (the current one included) again."""
+
+    def __init__(self, count=5):
+        self.count = count
+
+    def _recent_hashes(self, user):
+        from departments.models import PasswordHistory
+
+        hashes = list(PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[:self.count])
+        return ([user.password] if user.password else []) + hashes
+
+    def validate(self, password, user=None):
+        from django.contrib.auth.hashers import check_password
+
+        if user is None or user.pk is None:
+            return
+        if any(check_password(password, encoded) for encoded in self._recent_hashes(user)[:self.count]):
+            raise ValidationError(
+                _("Choose a password you have not used for your last %(count)d passwords.") % {"count": self.count},
+                code="password_reused")
+
+    def password_changed(self, password, user=None):
+        from departments.models import PasswordHistory
+
+        if user is None or user.pk is None:
+            return
+        PasswordHistory.objects.create(user=user, password=user.password)
+        keep = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[:self.count]
+        PasswordHistory.objects.filter(user=user).exclude(pk__in=list(keep)).delete()
+
+    def get_help_text(self):
+        return _("Not one of your last %(count)d passwords.") % {"count": self.count}

@@ -133,7 +133,14 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_classes": env.int("PASSWORD_MIN_CLASSES", default=3)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "siping_edu.passwords.NoReuseValidator", "OPTIONS": {"count": env.int("PASSWORD_HISTORY", default=5)}},
 ]
+# A password older than this many days must be changed at the next login (0: never expires).
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
+# Accounts not used for this many days are disabled by a nightly job (0: never).
+ACCOUNT_IDLE_DAYS = env.int("ACCOUNT_IDLE_DAYS", default=90)
+# One session per account: a new login ends the account's other session.
+SINGLE_SESSION = env.bool("SINGLE_SESSION", default=True)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

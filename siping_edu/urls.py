@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from departments.login_policy import PortalAuthenticationForm
 from departments.views import PasswordChangeView
 from tasks.views import HomeView
 
@@ -25,7 +26,7 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=PortalAuthenticationForm),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -11,7 +11,6 @@ nothing.
 
 import datetime
 import json
-import os
 import random
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -26,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from departments import roles
+from departments.login_policy import demo_password
 from departments.models import Membership
 from departments.services import department_get_or_create, ensure_bureau_role_groups, membership_set, role_grant
 from tasks import services
@@ -33,7 +33,7 @@ from tasks.evidence import check_uploads
 from tasks.formats import chinese_month, month_end
 from tasks.models import Notification, Plan, ProgressReport
 
-DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Siping@2021")
+DEMO_PASSWORD = demo_password()
 PLAN_YEAR = 2021
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
