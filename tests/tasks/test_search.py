@@ -67,3 +67,11 @@ def test_the_searched_columns_have_trigram_indexes():
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_trgm'")
         names = {row[0] for row in cursor.fetchall()}
     assert {"tasks_task_title_trgm", "tasks_progressreport_progress_trgm", "tasks_instruction_text_trgm"} <= names
+
+
+def test_counts_stop_at_the_limit_and_say_so(client, found, lead_staff, monkeypatch):
+    import tasks.search
+
+    monkeypatch.setattr(tasks.search, "COUNTED", 1)
+    got = results(client, lead_staff, "集团")
+    assert (got.report_count, got.capped) == (1, True) and len(got.reports) == 2, "the shown ones are not capped"
