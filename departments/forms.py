@@ -122,7 +122,7 @@ class MySettingsForm(forms.Form):
 AUDIT_EVENTS = [
     ("login", _("Login")), ("login_failed", _("Failed login")), ("logout", _("Logout")), ("lockout", _("Lockout")),
     ("unlock", _("Unlock")), ("otp_enrolled", _("Two-factor enrolment")), ("otp_verified", _("Two-factor check")),
-    ("otp_failed", _("Two-factor failure")), ("password_changed", _("Password changed")),
+    ("otp_failed", _("Two-factor failure")), ("otp_reset", _("Two-factor reset")), ("password_changed", _("Password changed")),
     ("password_reset", _("Password reset")), ("password_expired", _("Password expired")),
     ("account_created", _("Account created")), ("account_deactivated", _("Account deactivated")),
     ("account_activated", _("Account activated")), ("account_idle_disabled", _("Idle account disabled")),

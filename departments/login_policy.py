@@ -34,6 +34,9 @@ def password_expired(user, account, now):
 def on_login(sender, request, user, **kwargs):
     """user_logged_in: note in the session whether the password must be changed first (so the
     check costs no query per request), and end the account's other session."""
+    from . import two_factor
+
+    two_factor.note_at_login(request, user)
     account, _created = Account.objects.get_or_create(user=user)
     if account.must_change_password:
         request.session[MUST_CHANGE_PASSWORD] = True

@@ -428,3 +428,22 @@ def accounts_disable_idle(*, now=None):
                          detail=f"last login {user.last_login or '—'}")
         count += 1
     return count
+
+
+@transaction.atomic
+def user_reset_second_factor(*, user):
+    """A lost phone: the person's authenticator and recovery codes are removed; at the next login
+    they enrol again (if their role requires it) and every session of theirs ends."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    account = _account(user)
+    if account.session_key:
+        from importlib import import_module
+
+        from django.conf import settings
+
+        import_module(settings.SESSION_ENGINE).SessionStore(session_key=account.session_key).delete()
+    audit.record("otp_reset", obj=user)

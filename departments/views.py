@@ -8,13 +8,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from . import audit, services
+from . import audit, services, two_factor
 from . import selectors
 from .forms import AuditFilterForm, ChannelForm, DepartmentForm, MergeForm, MySettingsForm, PersonForm
 from .models import AuditEvent, ChannelDelivery, Department
@@ -197,6 +199,13 @@ class PersonEditView(PeopleManagerRequiredMixin, TemplateView):
         return super().get_context_data(nav="people", person=self.person, **kwargs)
 
     def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "reset_second_factor":
+            if self.person == request.user:
+                raise PermissionDenied
+            services.user_reset_second_factor(user=self.person)
+            messages.success(request, _("Two-factor authentication of %(name)s was reset.") % {
+                "name": self.person.get_full_name() or self.person.username})
+            return redirect("departments:person_edit", pk=self.person.pk)
         if request.POST.get("action") == "reset_password":
             if self.person == request.user:
                 raise PermissionDenied  # one's own password is changed, not reset
@@ -236,7 +245,7 @@ class MySettingsView(LoginRequiredMixin, TemplateView):
         kwargs.setdefault("form", MySettingsForm(initial={
             "email": user.email, "phone": account.phone if account else "",
             "email_digest": account.email_digest if account else False}))
-        return super().get_context_data(nav="settings", **kwargs)
+        return super().get_context_data(nav="settings", has_device=two_factor.has_device(user), **kwargs)
 
     def post(self, request, *args, **kwargs):
         form = MySettingsForm(request.POST)
@@ -322,3 +331,57 @@ class AuditLogView(AuditorRequiredMixin, TemplateView):
         audit.record("audit_export", detail=self.request.GET.urlencode()[:500])
         return FileResponse(io.BytesIO(("\ufeff" + text.getvalue()).encode("utf-8")), as_attachment=True,
                             filename=f"安全审计日志-{timezone.localdate():%Y%m%d}.csv", content_type="text/csv; charset=utf-8")
+
+
+# Two-factor authentication
+
+
+class OTPVerifyView(LoginRequiredMixin, TemplateView):
+    """The second factor after the password: a code from the authenticator app, or a recovery code."""
+
+    template_name = "departments/otp_verify.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_verified() or not two_factor.has_device(request.user):
+            return redirect("home")
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if two_factor.verify(request, request.POST.get("token", "")):
+            return redirect(request.GET.get("next") if url_has_allowed_host_and_scheme(
+                request.GET.get("next"), allowed_hosts={request.get_host()}) else "home")
+        if not request.user.is_authenticated:  # locked out: the session has ended
+            messages.error(request, _("Too many wrong codes: the account is locked for a while."))
+            return redirect("login")
+        return self.render_to_response(self.get_context_data(error=_("The code is wrong or has expired.")), status=400)
+
+
+class OTPSetupView(LoginRequiredMixin, TemplateView):
+    """Enrolment: scan the QR code (drawn here, not by a web service), confirm with a first code,
+    keep the recovery codes shown once."""
+
+    template_name = "departments/otp_setup.html"
+
+    def get_context_data(self, **kwargs):
+        import base64
+
+        device = two_factor.enrolment_device(self.request.user)
+        return super().get_context_data(
+            nav="settings", qr=mark_safe(two_factor.qr_svg(device)),
+            secret=base64.b32encode(device.bin_key).decode().rstrip("="),
+            required=two_factor.is_required(self.request.user), **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if two_factor.has_device(request.user) and not request.user.is_verified():
+            return redirect("departments:otp_verify")
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if two_factor.has_device(request.user) and not request.user.is_verified():
+            return redirect("departments:otp_verify")
+        device = two_factor.enrolment_device(request.user)
+        codes = two_factor.confirm_enrolment(request, device, request.POST.get("token", ""))
+        if codes is None:
+            return self.render_to_response(self.get_context_data(error=_("The code is wrong or has expired.")),
+                                           status=400)
+        return render(request, "departments/otp_codes.html", {"codes": codes, "nav": "settings"})

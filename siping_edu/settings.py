@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "siping_edu.apps.AxesConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "departments",
     "tasks",
@@ -63,9 +66,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "siping_edu.middleware.SessionTimeoutMiddleware",
+    "departments.two_factor.TwoFactorRequiredMiddleware",
     "siping_edu.middleware.PasswordChangeRequiredMiddleware",
     "departments.audit.AuditContextMiddleware",
     "siping_edu.middleware.PrivatePagesMiddleware",
@@ -135,6 +140,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "siping_edu.passwords.NoReuseValidator", "OPTIONS": {"count": env.int("PASSWORD_HISTORY", default=5)}},
 ]
+# Two-factor authentication (TOTP, django-otp): required for people holding these roles (and for
+# superusers); optional for everyone else. Comma-separated role names of departments.roles.
+TWO_FACTOR_REQUIRED_ROLES = env.list(
+    "TWO_FACTOR_REQUIRED_ROLES", default=["系统管理员", "安全管理员", "审计管理员", "督查室", "局领导"])
+TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = env.bool("TWO_FACTOR_REQUIRED_FOR_SUPERUSERS", default=True)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="教育工作要点督办平台")
 # A password older than this many days must be changed at the next login (0: never expires).
 PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
 # Accounts not used for this many days are disabled by a nightly job (0: never).

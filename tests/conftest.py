@@ -29,6 +29,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_only_where_tested(request, settings):
+    # Most tests act as a leader or the supervision office through force_login; the second factor
+    # is tested where marked (`two_factor`), the rest are not asked for it.
+    if "two_factor" not in request.keywords:
+        settings.TWO_FACTOR_REQUIRED_ROLES = []
+        settings.TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_status_revision():
     # Cached dashboards are keyed by the data revision; each test's data is new (and Redis
     # outlives the test database), so each test starts from a revision no page was cached under.

@@ -157,6 +157,7 @@ class Command(BaseCommand):
                 message__contains=chinese_month(datetime.date(running.year, running.last_month, 1))
             ).update(read_at=timezone.now())
         self._print_logins(departments)
+        self._print_recovery_codes(accounts)
 
     def _running_plan(self, archived, rows, accounts, story):
         """This year's plan: the 2021 tasks carried over, scheduled in this year, published,
@@ -341,6 +342,26 @@ class Command(BaseCommand):
         reviewed = submitted + datetime.timedelta(days=2) if final_state != ProgressReport.State.SUBMITTED else None
         # Demo timestamps tell the story's months instead of the day the demo was loaded.
         ProgressReport.objects.filter(pk=report.pk).update(submitted_at=submitted, reviewed_at=reviewed)
+
+    def _print_recovery_codes(self, accounts):
+        """Accounts whose role requires a second factor get demo recovery codes, one printed per run
+        (each works once); with it the account signs in and can set up an authenticator app."""
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        from departments import two_factor
+
+        users = {user.pk: user for user in accounts.values() if two_factor.is_required(user)}
+        if not users:
+            return
+        self.stdout.write("双因素认证：以下演示账号登录时输入一个恢复码（每个只能用一次，再次运行 load_demo 可得下一个）/ "
+                          "Two-factor: give this recovery code after the password (demo data only):")
+        for user in sorted(users.values(), key=lambda u: u.username):
+            device = StaticDevice.objects.filter(user=user, name="recovery").first()
+            if device is None or not device.token_set.exists():
+                two_factor.recovery_codes_reset(user)
+                device = StaticDevice.objects.get(user=user, name="recovery")
+            self.stdout.write(f"  {user.username:<12} {device.token_set.order_by('token').first().token}")
+        self.stdout.write("")
 
     def _print_logins(self, departments):
         write = self.stdout.write
