@@ -66,8 +66,11 @@ def _matching(fields, words):
 
 def search(user, text, *, visible_tasks):
     """Tasks, reports and 批示 matching every word, within `visible_tasks` (the caller's scope of
-    readable tasks) and the report drafts the user may see; the first SHOWN of each, newest plan
-    first."""
+    readable tasks) and the report drafts the user may see; the first SHOWN of each, newest first.
+
+    Newest first is by id: PostgreSQL walks the primary key backwards and stops at the first
+    SHOWN matches, where sorting by plan year or month would first gather every match of a
+    common word (tens of thousands at province scale)."""
     words = query_words(text)
     if not words:
         return SearchResults(text, [], [], 0, [], 0, [], 0)
@@ -76,9 +79,9 @@ def search(user, text, *, visible_tasks):
     instructions = Instruction.objects.filter(task__in=visible_tasks).filter(_matching(INSTRUCTION_FIELDS, words))
     return SearchResults(
         text, words,
-        _first(tasks.order_by("-plan__year", "number"), ("plan", "lead_department")), _count(tasks),
-        _first(reports.order_by("-month", "-id"), ("task__plan", "department")), _count(reports),
-        _first(instructions.order_by("-created_at", "-id"), ("task__plan", "author")), _count(instructions),
+        _first(tasks.order_by("-id"), ("plan", "lead_department")), _count(tasks),
+        _first(reports.order_by("-id"), ("task__plan", "department")), _count(reports),
+        _first(instructions.order_by("-id"), ("task__plan", "author")), _count(instructions),
     )
 
 
