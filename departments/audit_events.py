@@ -2,7 +2,11 @@
 (Django's and django-axes' signals). Everything else is recorded by the service that does it."""
 
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import (
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
 from django.db.models.signals import post_save
 
 from . import audit

@@ -52,14 +52,40 @@ def on_login(sender, request, user, **kwargs):
         account.save(update_fields=["session_key"])
 
 
+def address_locked(request):
+    """Whether the address has failed ADDRESS_FAILURE_LIMIT logins within the cool-off time,
+    whatever the usernames (django-axes locks a username at one address; this stops an address
+    guessing across many accounts)."""
+    from axes.models import AccessAttempt
+    from django.db.models import Sum
+
+    from siping_edu.client_address import client_address
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failures = AccessAttempt.objects.filter(ip_address=client_address(request), attempt_time__gte=since).aggregate(
+        total=Sum("failures_since_start"))["total"] or 0
+    return failures >= settings.ADDRESS_FAILURE_LIMIT
+
+
 class PortalAuthenticationForm(AuthenticationForm):
-    """Django's login form, refusing demo accounts on a production server (DEBUG off)."""
+    """Django's login form, refusing an address that guesses across accounts, and demo accounts on
+    a production server (DEBUG off)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
+        "address_locked": _("Too many failed logins from this address: wait %(minutes)d minutes or ask the "
+                            "security administrator."),
         "demo_account": _("Demo accounts cannot sign in to a production server. Ask the security administrator "
                           "for an account."),
     }
+
+    def clean(self):
+        if self.request is not None and address_locked(self.request):
+            audit.record("login_failed", request=self.request, username=str(self.data.get("username", ""))[:150],
+                         result=audit.AuditEvent.Result.FAILURE, detail="address locked")
+            raise ValidationError(self.error_messages["address_locked"], code="address_locked",
+                                  params={"minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)})
+        return super().clean()
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

@@ -16,9 +16,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from . import audit, services, two_factor
-from . import selectors
-from .forms import AuditFilterForm, ChannelForm, DepartmentForm, MergeForm, MySettingsForm, PersonForm
+from . import audit, selectors, services, two_factor
+from .forms import (
+    AuditFilterForm,
+    ChannelForm,
+    DepartmentForm,
+    MergeForm,
+    MySettingsForm,
+    PersonForm,
+)
 from .models import AuditEvent, ChannelDelivery, Department
 from .permissions import can_manage_people, can_manage_units, can_read_audit_log
 from .roles import ROLE_BY_NAME, ROLES

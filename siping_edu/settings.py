@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "siping_edu.middleware.ChosenLanguageMiddleware",
+    "siping_edu.middleware.DatabaseBusyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -115,6 +116,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # request (with a health check before reuse): it doubled the dashboard's throughput under load.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded default: a writer waits up to 20 s for another to finish instead of failing at
+    # once with "database is locked", and takes the write lock when its transaction begins, so two
+    # transactions cannot each hold a read lock and then both wait to write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -283,6 +289,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "siping_edu.client_address.client_address"
+# Guessing across many accounts from one address: past this many failed logins from an address
+# within AXES_COOLOFF_MINUTES, that address signs nobody in (an office behind one NAT address has
+# room for everyday typos).
+ADDRESS_FAILURE_LIMIT = env.int("ADDRESS_FAILURE_LIMIT", default=20)
 
 # Sessions end after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after login,
 # whichever comes first (siping_edu.middleware.SessionTimeoutMiddleware); the cookie itself

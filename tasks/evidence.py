@@ -1,6 +1,7 @@
 """Checks on uploaded evidence files: the type is read from the content, never trusted from the name."""
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
@@ -101,3 +102,13 @@ def check_uploads(files):
     if errors:
         raise ValidationError(errors)
     return checked
+
+
+def stored_file_intact(evidence):
+    """Whether the stored file still has the SHA-256 recorded at upload (存储完整性): a file
+    changed or swapped on the disk or in the bucket is not served."""
+    digest = hashlib.sha256()
+    with evidence.file.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return hmac.compare_digest(digest.hexdigest(), evidence.sha256)

@@ -20,7 +20,13 @@ from .plans import (
     TaskDetailView,
     TaskHistoryView,
 )
-from .reports import ReportEditView, ReportReadView, ReportReviewView, ReviewBatchView, ReviewQueueView
+from .reports import (
+    ReportEditView,
+    ReportReadView,
+    ReportReviewView,
+    ReviewBatchView,
+    ReviewQueueView,
+)
 from .requests import TaskRequestCreateView, TaskRequestDecideView
 from .setup import (
     AcknowledgeAllView,

@@ -3,11 +3,13 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404
+from django.shortcuts import render
 from django.views import View
 
 from departments import audit
+from departments.models import AuditEvent
 from tasks import selectors
-from tasks.evidence import INLINE_PREVIEW_TYPES
+from tasks.evidence import INLINE_PREVIEW_TYPES, stored_file_intact
 
 
 class EvidenceDownloadView(LoginRequiredMixin, View):
@@ -16,10 +18,15 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
         audit.record("evidence_download", obj=evidence)
         inline = request.GET.get("inline") == "1" and evidence.content_type in INLINE_PREVIEW_TYPES
         try:
+            intact = stored_file_intact(evidence)
             handle = evidence.file.open("rb")
         except FileNotFoundError:
             # The record outlived its file (e.g. a restore without media): say so, do not crash.
             raise Http404("The file is missing from storage")
+        if not intact:
+            audit.record("evidence_integrity", obj=evidence, result=AuditEvent.Result.FAILURE,
+                         detail="stored file does not match the SHA-256 recorded at upload")
+            return render(request, "tasks/evidence_damaged.html", {"evidence": evidence}, status=409)
         response = FileResponse(
             handle,
             as_attachment=not inline,

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from tasks.evidence import check_upload, clean_original_name
+from tasks.evidence import check_upload, check_uploads, clean_original_name
 from tasks.models import Evidence, ProgressReport
 
 from ..files import EXECUTABLE, HTML_PAGE, pdf, pdf_bytes, png_bytes, upload
@@ -185,3 +185,18 @@ def test_a_file_is_replaced_on_a_draft_and_the_old_one_stays_only_in_the_history
         services.report_save(task=task, department=report.department, month=report.month, author=lead_staff,
                              progress="改", percent=30, remove_evidence=[replaced and report.evidence.get().pk])
     assert report.evidence.count() == 1
+
+
+def test_a_stored_file_changed_behind_the_portals_back_is_not_served(client, task, lead_staff):
+    from departments.models import AuditEvent
+    from tasks.services import evidence_attach
+
+    [evidence] = evidence_attach(task=task, uploads=check_uploads([upload("方案.pdf", pdf_bytes())]), actor=lead_staff)
+    client.force_login(lead_staff)
+    url = reverse("tasks:evidence_download", args=[evidence.pk])
+    assert client.get(url).status_code == 200
+    with evidence.file.storage.open(evidence.file.name, "wb") as handle:
+        handle.write(pdf_bytes() + b"% tampered")
+    response = client.get(url)
+    assert response.status_code == 409 and "完整性" in response.content.decode()
+    assert AuditEvent.objects.filter(event="evidence_integrity", result="failure").exists()
