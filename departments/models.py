@@ -3,6 +3,8 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .crypto import EncryptedTextField
+
 
 class Department(models.Model):
     """An office or unit that leads or cooperates on tasks (科室/单位)."""
@@ -122,7 +124,8 @@ class Account(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="account"
     )
-    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    # Personal data, encrypted at rest (departments.crypto).
+    phone = EncryptedTextField(_("mobile phone"), blank=True)
     # Set when an administrator creates the account or resets its password: the person chooses
     # their own at the next login before anything else.
     must_change_password = models.BooleanField(_("must change password"), default=False)

@@ -340,6 +340,9 @@ REMINDER_DUE_DAYS = env.int("REMINDER_DUE_DAYS", default=3)
 REMINDER_ESCALATION_DAYS = env.int("REMINDER_ESCALATION_DAYS", default=7)
 # Group robots (企业微信 / 钉钉): how long one post may take before it is retried later.
 CHANNEL_TIMEOUT_SECONDS = env.int("CHANNEL_TIMEOUT_SECONDS", default=5)
+# Personal data at rest (phone numbers) is SM4-encrypted under these keys: "id:hex32,…", the last
+# one writes, all read; rotate with `manage.py rotate_encryption_keys`. Unset: derived from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 # The security audit log: kept at least 180 days (网络安全法 Art. 21); older rows are archived to
 # signed files by `manage.py archive_audit_log`.
 AUDIT_RETENTION_DAYS = max(env.int("AUDIT_RETENTION_DAYS", default=180), 180)
