@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.utils import timezone
 
-from departments.jobs import retry_channel_messages
+from departments.jobs import deliver_channel_message, retry_channel_messages
 from departments.models import ChannelDelivery, UnitChannel
 from departments.services import channel_post, channel_set
 
@@ -72,8 +72,13 @@ def unit():
 
 
 def post(unit, text, capture):
-    with capture(execute=True):
-        return channel_post(departments=[unit], text=text)
+    """Queue the message, then run its job here as a worker would (with Redis configured, the
+    commit would hand the job to a broker instead of running it in this process)."""
+    with capture(execute=False):
+        deliveries = channel_post(departments=[unit], text=text)
+    for delivery in deliveries:
+        deliver_channel_message(delivery.pk)
+    return deliveries
 
 
 def test_wecom_gets_a_text_message(robot, unit, django_capture_on_commit_callbacks):
@@ -144,6 +149,7 @@ def test_publishing_posts_each_units_notice_to_its_robot(robot, unit, supervisor
     channel_set(department=unit, kind=UnitChannel.Kind.WECOM, webhook_url=f"{robot.url}/send?key=k")
     plan = factories.PlanFactory(year=2030, status=Plan.Status.DRAFT)
     factories.assigned_task(lead=unit, section=factories.SectionFactory(plan=plan), number=1)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False):
         services.plan_publish(plan=plan, actor=supervisor_user)
+    retry_channel_messages()  # as the beat job would: every queued message that is due
     assert len(robot.received) == 1 and "基础教育科" in robot.received[0][1]["text"]["content"]
