@@ -9,7 +9,8 @@ class DepartmentsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from . import audit_events, checks, login_policy  # noqa: F401  (checks registers itself)
+        from . import audit_events, checks, contact, login_policy  # noqa: F401  (checks registers itself)
 
         user_logged_in.connect(login_policy.on_login, dispatch_uid="login_policy")
         audit_events.connect()
+        contact.connect()

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from .contact import contact_email
 from .models import Department, Membership
 from .roles import ROLES
 
@@ -69,7 +70,7 @@ class PersonForm(forms.Form):
     def initial_for(cls, user):
         memberships = list(user.memberships.all())
         return {
-            "username": user.username, "full_name": user.first_name, "email": user.email,
+            "username": user.username, "full_name": user.first_name, "email": contact_email(user),
             "phone": getattr(getattr(user, "account", None), "phone", ""),
             "units": [m.department_id for m in memberships if m.role != Membership.Role.HEAD],
             "head_of": [m.department_id for m in memberships if m.role == Membership.Role.HEAD],

@@ -124,8 +124,10 @@ class Account(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="account"
     )
-    # Personal data, encrypted at rest (departments.crypto).
+    # Personal data, encrypted at rest (departments.crypto). The e-mail address is moved here from
+    # Django's user row whenever one is saved (departments.signals), so it is never stored in clear.
     phone = EncryptedTextField(_("mobile phone"), blank=True)
+    email = EncryptedTextField(_("e-mail"), blank=True)
     # Set when an administrator creates the account or resets its password: the person chooses
     # their own at the next login before anything else.
     must_change_password = models.BooleanField(_("must change password"), default=False)

@@ -150,7 +150,8 @@ class PeopleListView(PeopleManagerRequiredMixin, TemplateView):
         query = self.request.GET
         text = query.get("q", "").strip()[:50]
         if text:
-            people = people.filter(Q(username__icontains=text) | Q(first_name__icontains=text) | Q(email__icontains=text))
+            # E-mail addresses are encrypted, so they cannot be searched.
+            people = people.filter(Q(username__icontains=text) | Q(first_name__icontains=text))
         unit = query.get("unit", "")
         if unit.isdigit():
             people = people.filter(memberships__department=int(unit))
@@ -249,7 +250,7 @@ class MySettingsView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         account = getattr(user, "account", None)
         kwargs.setdefault("form", MySettingsForm(initial={
-            "email": user.email, "phone": account.phone if account else "",
+            "email": account.email if account else user.email, "phone": account.phone if account else "",
             "email_digest": account.email_digest if account else False}))
         return super().get_context_data(nav="settings", has_device=two_factor.has_device(user), **kwargs)
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from departments.contact import contact_email
 from departments.roles import Capability, users_holding
 from departments.selectors import department_members
 from tasks.formats import chinese_date, month_end
@@ -218,8 +219,9 @@ def reminders_send(*, today):
     for user, kind, key, message, task in outgoing:
         if _remember(kind, key, user, today):
             notify(recipients=[user], message=message, task=task, url=task_url(task))
-            if user.email:
-                mails.append((_("Work plan reminder"), message, settings.DEFAULT_FROM_EMAIL, [user.email]))
+            address = contact_email(user)
+            if address:
+                mails.append((_("Work plan reminder"), message, settings.DEFAULT_FROM_EMAIL, [address]))
             unit = task.lead_department
             if unit is not None and unit.pk not in members:
                 members[unit.pk] = set(department_members(unit))

@@ -28,7 +28,7 @@ def notification_digests_send(*, now=None):
 
     now = now or timezone.now()
     sent = 0
-    accounts = Account.objects.filter(email_digest=True, user__is_active=True).exclude(user__email="").select_related("user")
+    accounts = Account.objects.filter(email_digest=True, user__is_active=True).exclude(email="").select_related("user")
     with get_connection() as connection:
         for account in accounts:
             with transaction.atomic():
@@ -45,7 +45,7 @@ def notification_digests_send(*, now=None):
                     EmailMessage(
                         subject=_("Work plan: %(count)d unread notices") % {"count": len(notices)},
                         body="\n".join([_("Unread notices since your last digest:"), "", *lines]),
-                        from_email=settings.DEFAULT_FROM_EMAIL, to=[account.user.email], connection=connection,
+                        from_email=settings.DEFAULT_FROM_EMAIL, to=[account.email], connection=connection,
                     ).send()
                     sent += 1
                 account.digest_sent_at = now

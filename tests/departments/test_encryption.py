@@ -47,3 +47,23 @@ def test_a_tampered_value_is_refused(settings):
     body[20] ^= 1
     with pytest.raises(ValueError):
         crypto.decrypt("sm4$1$" + crypto.base64.b64encode(bytes(body)).decode())
+
+
+def test_an_e_mail_address_is_kept_encrypted_in_the_account_whoever_sets_it(settings):
+    from departments.contact import contact_email
+
+    settings.FIELD_ENCRYPTION_KEYS = [KEY_1]
+    user = factories.UserFactory(email="li@example.cn")
+    user.refresh_from_db()
+    assert user.email == "" and contact_email(user) == "li@example.cn"
+    raw = stored_email(Account.objects.get(user=user))
+    assert raw.startswith("sm4$1$") and "example" not in raw
+    user.email = "li.ming@example.cn"
+    user.save()
+    assert contact_email(type(user).objects.get(pk=user.pk)) == "li.ming@example.cn"
+
+
+def stored_email(account):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT email FROM departments_account WHERE id = %s", [account.pk])
+        return cursor.fetchone()[0]

@@ -4,6 +4,8 @@ from django.db import transaction
 from departments import audit, crypto
 from departments.models import Account
 
+ENCRYPTED_FIELDS = ("phone", "email")
+
 
 class Command(BaseCommand):
     help = ("Rewrite every encrypted value under the newest key of FIELD_ENCRYPTION_KEYS; afterwards "
@@ -13,18 +15,19 @@ class Command(BaseCommand):
         newest = crypto.keys()[-1][0]
         rewritten = 0
         with transaction.atomic():
-            for account in Account.objects.exclude(phone="").select_for_update():
-                raw = self._raw(account.pk)
-                if crypto.key_id_of(raw) != newest:
-                    Account.objects.filter(pk=account.pk).update(phone=crypto.encrypt(account.phone))
-                    rewritten += 1
+            for account in Account.objects.select_for_update():
+                for field in ENCRYPTED_FIELDS:
+                    raw = self._raw(account.pk, field)
+                    if raw and crypto.key_id_of(raw) != newest:
+                        Account.objects.filter(pk=account.pk).update(**{field: crypto.encrypt(getattr(account, field))})
+                        rewritten += 1
         audit.record("encryption_keys_rotated", detail=f"{rewritten} values now under key {newest}")
         self.stdout.write(f"{rewritten} values rewritten under key {newest}.")
 
     @staticmethod
-    def _raw(pk):
+    def _raw(pk, field):
         from django.db import connection
 
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT phone FROM {Account._meta.db_table} WHERE id = %s", [pk])
+            cursor.execute(f"SELECT {field} FROM {Account._meta.db_table} WHERE id = %s", [pk])
             return cursor.fetchone()[0]
