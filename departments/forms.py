@@ -53,7 +53,7 @@ class PersonForm(forms.Form):
                                              help_text=_("Heads submit their unit's reports."))
     roles = forms.MultipleChoiceField(label=_("Bureau-wide roles"), choices=role_choices, required=False,
                                       widget=forms.CheckboxSelectMultiple)
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    is_active = forms.BooleanField(label=_("Account enabled"), required=False, initial=True)
 
     def __init__(self, *args, instance=None, **kwargs):
         self.instance = instance
@@ -97,7 +97,7 @@ class ChannelForm(forms.Form):
     secret = forms.CharField(label=_("Signing secret (钉钉 加签)"), max_length=200, required=False,
                              widget=forms.PasswordInput(render_value=False),
                              help_text=_("Only for DingTalk robots with 加签; left empty, the stored one is kept."))
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    is_active = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
 
     def __init__(self, *args, **kwargs):
         from .models import UnitChannel

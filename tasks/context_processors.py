@@ -12,4 +12,5 @@ def navigation(request):
         "can_import_plans": SimpleLazyObject(lambda: permissions.can_import_plans(user)),
         "can_lead_tasks": SimpleLazyObject(lambda: permissions.can_lead_tasks(user)),
         "can_manage_plans": SimpleLazyObject(lambda: permissions.can_manage_plans(user)),
+        "can_read_plans": SimpleLazyObject(lambda: permissions.can_read_plans(user)),
     }
