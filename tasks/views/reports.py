@@ -94,6 +94,7 @@ class ReportEditView(TaskViewMixin, TemplateView):
             department=department, is_lead=is_lead, editable=editable, can_submit=can_submit,
             memberships=permissions.reporting_memberships(self.request.user, self.task),
             cooperating_reports=cooperating_reports, conflict=conflict, removing={str(pk) for pk in removing},
+            conflict_by=_last_editor(conflict) if conflict else None,
             last_accepted=services.last_accepted_percent(
                 task=self.task, department=department, before_month=self.month
             ),
@@ -117,9 +118,10 @@ class ReportEditView(TaskViewMixin, TemplateView):
                     expected_version=data["version"] or 0, uploads=data["files"],
                     remove_evidence=data["remove_evidence"], submit="submit" in request.POST,
                 )
-            except services.StaleEditError as error:
+            except services.StaleEditError:
+                # The conflict panel says what happened and what to do; the form's own error
+                # ("reload the page") would contradict it, since reloading loses the text.
                 conflict = self.existing_report()
-                add_errors(form, error)
             except ValidationError as error:
                 add_errors(form, error)
             else:
@@ -129,6 +131,12 @@ class ReportEditView(TaskViewMixin, TemplateView):
                     messages.success(request, _("Draft saved. It is not submitted yet."))
                 return HttpResponseRedirect(self.task_url(anchor=f"report-{report.pk}"))
         return self.render_to_response(self.get_context_data(form=form, conflict=conflict), status=400)
+
+
+def _last_editor(report):
+    """Who saved the report last (its history's newest record), not its writer."""
+    record = report.history.select_related("history_user").first()
+    return record.history_user if record and record.history_user else report.author
 
 
 class ReviewQueueView(LoginRequiredMixin, TemplateView):

@@ -231,3 +231,22 @@ def factories_task(plan, number, title, lead, leader, *, deadline):
     task.responsible_leader = leader
     task.save()
     return task
+
+
+def test_a_stale_report_form_gives_one_consistent_hint_and_names_who_saved(client, task, lead_staff, lead_head):
+    import datetime
+
+    from tasks import services as task_services
+
+    report = task_services.report_save(task=task, department=task.lead_department, month=datetime.date(task.plan.year, 5, 1),
+                                       author=lead_staff, progress="初稿", percent=20)
+    old_version = report.version
+    task_services.report_save(task=task, department=task.lead_department, month=datetime.date(task.plan.year, 5, 1),
+                              author=lead_head, progress="科长改过", percent=25, expected_version=old_version)
+    client.force_login(lead_staff)
+    response = client.post(reverse("tasks:report_edit", kwargs={"year": task.plan.year, "number": task.number}),
+                           {"month": f"{task.plan.year}-05", "progress": "我的新稿", "percent": 30, "version": old_version, "save": "1"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "我的新稿" in page and "科长改过" in page
+    assert lead_head.get_full_name() in page, "the panel names who saved last, not the writer"
+    assert "重新加载" not in page and "刷新页面" not in page, "no hint to reload, which would lose the text"
