@@ -9,7 +9,6 @@ second factor locks the account as guessing the password does.
 
 import io
 
-from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
@@ -22,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit
 from .models import AuditEvent
-from .roles import roles_of
+from .permissions import must_use_second_factor
 
 RECOVERY_CODES = 10
 ALLOWED_BEFORE_SECOND_FACTOR = {"otp_verify", "otp_setup", "logout", "set_language"}
@@ -34,13 +33,8 @@ SECOND_FACTOR_DUE = "second_factor_due"
 def note_at_login(request, user):
     if has_device(user):
         request.session[SECOND_FACTOR_DUE] = "verify"
-    elif is_required(user):
+    elif must_use_second_factor(user):
         request.session[SECOND_FACTOR_DUE] = "enrol"
-
-
-def is_required(user):
-    return (user.is_superuser and settings.TWO_FACTOR_REQUIRED_FOR_SUPERUSERS) or bool(
-        roles_of(user) & set(settings.TWO_FACTOR_REQUIRED_ROLES))
 
 
 def has_device(user):

@@ -26,7 +26,14 @@ from .forms import (
     PersonForm,
 )
 from .models import AuditEvent, ChannelDelivery, Department
-from .permissions import can_manage_people, can_manage_units, can_read_audit_log
+from .permissions import (
+    can_manage_account,
+    can_manage_people,
+    can_manage_units,
+    can_read_audit_log,
+    can_reset_credentials,
+    must_use_second_factor,
+)
 from .roles import ROLE_BY_NAME, ROLES
 from .units import split_names
 
@@ -197,25 +204,26 @@ class PersonEditView(PeopleManagerRequiredMixin, TemplateView):
     @cached_property
     def person(self):
         person = get_object_or_404(get_user_model().objects.prefetch_related("memberships"), pk=self.kwargs["pk"])
-        if person.is_superuser and not self.request.user.is_superuser:
-            raise PermissionDenied  # the system administrator's account is kept in the admin
+        if not can_manage_account(self.request.user, person):
+            raise PermissionDenied
         return person
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", PersonForm(instance=self.person, initial=PersonForm.initial_for(self.person)))
-        return super().get_context_data(nav="people", person=self.person, **kwargs)
+        return super().get_context_data(nav="people", person=self.person,
+                                        can_reset=can_reset_credentials(self.request.user, self.person), **kwargs)
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("action") == "reset_second_factor":
-            if self.person == request.user:
+            if not can_reset_credentials(request.user, self.person):
                 raise PermissionDenied
             services.user_reset_second_factor(user=self.person)
             messages.success(request, _("Two-factor authentication of %(name)s was reset.") % {
                 "name": self.person.get_full_name() or self.person.username})
             return redirect("departments:person_edit", pk=self.person.pk)
         if request.POST.get("action") == "reset_password":
-            if self.person == request.user:
-                raise PermissionDenied  # one's own password is changed, not reset
+            if not can_reset_credentials(request.user, self.person):
+                raise PermissionDenied
             password = services.user_reset_password(user=self.person)
             return self.render_to_response(self.get_context_data(reset_password=password))
         form = PersonForm(request.POST, instance=self.person, initial=PersonForm.initial_for(self.person))
@@ -376,7 +384,7 @@ class OTPSetupView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             nav="settings", qr=mark_safe(two_factor.qr_svg(device)),
             secret=base64.b32encode(device.bin_key).decode().rstrip("="),
-            required=two_factor.is_required(self.request.user), **kwargs)
+            required=must_use_second_factor(self.request.user), **kwargs)
 
     def get(self, request, *args, **kwargs):
         if two_factor.has_device(request.user) and not request.user.is_verified():

@@ -27,7 +27,12 @@ from django.utils import timezone, translation
 from departments import roles
 from departments.login_policy import demo_password
 from departments.models import Membership
-from departments.services import department_get_or_create, ensure_bureau_role_groups, membership_set, role_grant
+from departments.services import (
+    department_get_or_create,
+    ensure_bureau_role_groups,
+    membership_set,
+    role_grant,
+)
 from tasks import services
 from tasks.evidence import check_uploads
 from tasks.formats import chinese_month, month_end
@@ -349,8 +354,9 @@ class Command(BaseCommand):
         from django_otp.plugins.otp_static.models import StaticDevice
 
         from departments import two_factor
+        from departments.permissions import must_use_second_factor
 
-        users = {user.pk: user for user in accounts.values() if two_factor.is_required(user)}
+        users = {user.pk: user for user in accounts.values() if must_use_second_factor(user)}
         if not users:
             return
         self.stdout.write("双因素认证：以下演示账号登录时输入一个恢复码（每个只能用一次，再次运行 load_demo 可得下一个）/ "
