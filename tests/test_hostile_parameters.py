@@ -68,3 +68,40 @@ def test_office_heads_do_not_get_the_bureau_wide_summaries(client, task, supervi
     assert client.get(reverse("reports:summaries"), {"year": task.plan.year}).status_code == 403
     assert client.get(reverse("reports:summary_file", args=[summary.pk, "docx"])).status_code == 403
     assert client.get(reverse("reports:dashboard")).status_code == 200, "their own office's dashboard still works"
+
+
+JUNK = {"year": "²", "section": "-1", "month": "2021-13", "unit": "abc", "missing": "<x>", "page": "99999",
+        "department": "0", "kind": "x", "q": "'; --", "event": "nope", "since": "yesterday", "role": "root",
+        "inactive": "2", "result": "?"}
+
+
+@pytest.mark.parametrize("name, kwargs, role", [
+    ("tasks:plan_setup", {"year": 2021}, "supervisor"), ("tasks:plan_list", {}, "supervisor"),
+    ("tasks:plan_carry_over", {"year": 2021}, "supervisor"), ("tasks:review_queue", {}, "supervisor"),
+    ("tasks:search", {}, "staff"), ("departments:people", {}, "secadmin"), ("departments:audit_log", {}, "auditor"),
+    ("departments:units", {}, "supervisor"), ("reports:dashboard", {}, "supervisor"),
+])
+def test_junk_parameters_on_the_new_pages_are_ignored(client, task, lead_staff, supervisor_user, name, kwargs, role):
+    from departments import roles
+
+    Plan.objects.filter(pk=task.plan_id).update(year=2021)
+    users = {"supervisor": supervisor_user, "staff": lead_staff,
+             "secadmin": factories.with_role(roles.SECURITY_ADMINISTRATOR),
+             "auditor": factories.with_role(roles.AUDITOR)}
+    client.force_login(users[role])
+    response = client.get(reverse(name, kwargs=kwargs), JUNK)
+    assert response.status_code == 200, response.status_code
+
+
+@pytest.mark.parametrize("name, data", [
+    ("tasks:plan_setup", {"action": "lead", "tasks": ["x", "999"], "lead": "abc", "reason": "x" * 5000}),
+    ("tasks:plan_carry_over", {"year": "²", "tasks": ["-1"]}),
+    ("tasks:review_batch", {"reports": ["abc", "0"]}),
+    ("tasks:plan_sections", {"number": "a", "title": ""}),
+    ("tasks:plan_task_create", {"section": "999999", "title": ""}),
+])
+def test_junk_posts_to_the_workspace_are_refused_politely(client, task, supervisor_user, name, data):
+    kwargs = {} if name == "tasks:review_batch" else {"year": task.plan.year}
+    client.force_login(supervisor_user)
+    response = client.post(reverse(name, kwargs=kwargs), data)
+    assert response.status_code in (302, 400), response.status_code
