@@ -3,10 +3,12 @@
 A backup is a folder:
     manifest.json       what is inside, with the SHA-256 and size of every file, and row counts
     database.dump       PostgreSQL: `pg_dump --format=custom`;  database.sqlite3 for SQLite
-    media/…             every file under MEDIA_ROOT, as stored
+    media/…             every file of the default storage (MEDIA_ROOT or the bucket), as stored
 
 `backup_restore` checks every checksum before it touches anything, refuses a database that
 already holds data, restores, then checks the restored files and row counts against the manifest.
+Files are read from and written to the default storage, so a backup made from a bucket restores
+into a local folder and back.
 """
 
 import datetime
@@ -19,7 +21,11 @@ import subprocess
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connection
+
+from siping_edu.stored_files import UPLOAD_PREFIX, stored_names
 
 MANIFEST = "manifest.json"
 COUNTED = {
@@ -73,17 +79,15 @@ def backup_create(target_root):
         source.close()
     else:
         raise BackupError(f"Backups of {connection.vendor} databases are not supported.")
-    media_root = Path(settings.MEDIA_ROOT)
     files = {}
-    if media_root.exists():
-        for path in sorted(p for p in media_root.rglob("*") if p.is_file()):
-            relative = path.relative_to(media_root).as_posix()
-            if relative.startswith("imports/"):
-                continue  # uploads waiting for confirmation are not part of the record
-            destination = folder / "media" / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, destination)
-            files[f"media/{relative}"] = {"sha256": sha256_of(destination), "size": destination.stat().st_size}
+    for name in stored_names():
+        if name.startswith(UPLOAD_PREFIX):
+            continue  # uploads waiting for confirmation are not part of the record
+        destination = folder / "media" / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with default_storage.open(name, "rb") as source, open(destination, "wb") as copy:
+            shutil.copyfileobj(source, copy, 2**20)
+        files[f"media/{name}"] = {"sha256": sha256_of(destination), "size": destination.stat().st_size}
     with connection.cursor() as cursor:
         counts = _row_counts(cursor)
     manifest = {
@@ -140,9 +144,8 @@ def backup_restore(folder):
         raise BackupError(f"This backup is of a {manifest['database_vendor']} database, not {connection.vendor}.")
     if connection.introspection.table_names():
         raise BackupError("The database is not empty; restore only into a new, empty database.")
-    media_root = Path(settings.MEDIA_ROOT)
-    if media_root.exists() and any(media_root.iterdir()):
-        raise BackupError(f"The media folder {media_root} is not empty; restore only into an empty one.")
+    if stored_names():
+        raise BackupError(f"The file storage ({_storage_description()}) is not empty; restore only into an empty one.")
     database = connection.settings_dict
     dump = folder / manifest["database_file"]
     if connection.vendor == "postgresql":
@@ -154,20 +157,35 @@ def backup_restore(folder):
         with sqlite3.connect(dump) as source, sqlite3.connect(database["NAME"]) as target:
             source.backup(target)
     for name in manifest["files"]:
-        destination = media_root / Path(name).relative_to("media")
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(folder / name, destination)
-    _check_restored(manifest, media_root)
+        stored_name = PurePosixPath(name).relative_to("media").as_posix()
+        with open(folder / name, "rb") as source:
+            saved = default_storage.save(stored_name, File(source))
+        if saved != stored_name:
+            raise BackupError(f"{stored_name} was stored as {saved}; the storage was not empty.")
+    _check_restored(manifest)
     return manifest
 
 
-def _check_restored(manifest, media_root):
+def _storage_description():
+    bucket = settings.OBJECT_STORAGE_BUCKET
+    return f"bucket {bucket}" if bucket else f"folder {settings.MEDIA_ROOT}"
+
+
+def _stored_sha256(name):
+    digest = hashlib.sha256()
+    with default_storage.open(name, "rb") as handle:
+        for chunk in iter(lambda: handle.read(2**20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_restored(manifest):
     with connection.cursor() as cursor:
         counts = _row_counts(cursor)
     if counts != manifest["row_counts"]:
         raise BackupError(f"Restored rows {counts} differ from the backup's {manifest['row_counts']}.")
     for name, expected in manifest["files"].items():
-        if sha256_of(media_root / Path(name).relative_to("media")) != expected["sha256"]:
+        if _stored_sha256(PurePosixPath(name).relative_to("media").as_posix()) != expected["sha256"]:
             raise BackupError(f"Restored file {name} differs from the backup.")
 
 

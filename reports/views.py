@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 
 from departments import audit
 from departments.models import Department
+from siping_edu.stored_files import download_response
 from tasks import selectors as task_selectors
 from tasks.formats import whole_number
 from tasks.status import data_revision, default_as_of, month_end
@@ -220,9 +221,4 @@ class SummaryFileView(DashboardMixin, View):
             raise Http404
         name = f"{summary.plan.title}第{summary.quarter}季度落实情况总结.{kind}"
         audit.record("export", obj=summary, detail=name)
-        response = FileResponse(
-            getattr(summary, kind).open("rb"), as_attachment=True, filename=name,
-            content_type=self.CONTENT_TYPES[kind],
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return download_response(getattr(summary, kind), filename=name, content_type=self.CONTENT_TYPES[kind])

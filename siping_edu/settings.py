@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "health_check",
+    "django_prometheus",
     "departments",
     "tasks",
     "tasks.intake",
@@ -59,6 +61,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: request counts and latencies for /metrics (django-prometheus).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Before anything logs: every log line of the request carries the proxy's request id.
+    "siping_edu.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,6 +86,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "siping_edu.urls"
@@ -112,6 +119,11 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# django-prometheus's wrappers of the same engines count queries, errors and connections.
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
 # Production keeps each worker's database connection for a minute instead of opening one per
 # request (with a health check before reuse): it doubled the dashboard's throughput under load.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
@@ -182,8 +194,34 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Evidence files are served only through permission-checking views, never by URL.
 MEDIA_URL = "/media-not-served/"
+# Evidence, quarterly summaries and uploads waiting for confirmation live in the default storage:
+# the local MEDIA_ROOT (one host), or an S3-compatible bucket (MinIO, Ceph, a cloud's object
+# storage) when OBJECT_STORAGE_BUCKET is set, so that every web host and worker sees every file.
+OBJECT_STORAGE_BUCKET = env.str("OBJECT_STORAGE_BUCKET", default="")
+if OBJECT_STORAGE_BUCKET:
+    DEFAULT_FILE_STORAGE_SETTINGS = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": OBJECT_STORAGE_BUCKET,
+            "endpoint_url": env.str("OBJECT_STORAGE_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("OBJECT_STORAGE_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("OBJECT_STORAGE_SECRET_KEY", default="") or None,
+            "region_name": env.str("OBJECT_STORAGE_REGION", default="") or None,
+            # "path" for MinIO and most on-premises services; "virtual" for clouds that need it.
+            "addressing_style": env.str("OBJECT_STORAGE_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
+            "location": env.str("OBJECT_STORAGE_PREFIX", default=""),
+            # Objects are private; a name already taken gets a new one instead of overwriting.
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": env.int("FILE_DOWNLOAD_URL_SECONDS", default=60),
+        },
+    }
+else:
+    DEFAULT_FILE_STORAGE_SETTINGS = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_FILE_STORAGE_SETTINGS,
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",
@@ -191,6 +229,17 @@ STORAGES = {
         )
     },
 }
+# How a permitted download leaves the portal: "stream" (through the application, the default) or
+# "redirect" (a presigned URL valid FILE_DOWNLOAD_URL_SECONDS, only with object storage). With
+# "redirect" the browser fetches the object from FILE_DOWNLOAD_BASE_URL (the proxy's path to the
+# bucket, which adds nosniff; see deploy/nginx) instead of the object store's own address.
+FILE_DOWNLOADS = env.str("FILE_DOWNLOADS", default="stream")
+if FILE_DOWNLOADS not in {"stream", "redirect"} or (FILE_DOWNLOADS == "redirect" and not OBJECT_STORAGE_BUCKET):
+    raise ImproperlyConfigured('FILE_DOWNLOADS is "stream" or "redirect" (the latter only with OBJECT_STORAGE_BUCKET).')
+FILE_DOWNLOAD_BASE_URL = env.str("FILE_DOWNLOAD_BASE_URL", default="")
+# Stored files that no record refers to (a killed request, an abandoned import) are removed by
+# `manage.py sweep_stored_files` (nightly) once they are older than this.
+STORED_FILE_GRACE_HOURS = env.int("STORED_FILE_GRACE_HOURS", default=24)
 
 # Cache and Celery: Redis when REDIS_URL is set, otherwise in-process.
 
@@ -198,7 +247,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
         }
     }
@@ -206,7 +255,7 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django_prometheus.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
@@ -231,7 +280,12 @@ if env.int("CELERY_REDELIVERY_CHECK_SECONDS", default=0):
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "unacked_restore_interval": env.int("CELERY_REDELIVERY_CHECK_SECONDS"), "unacked_restore_throttle": 1,
     }
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's schedule, sent by whichever beat holds a lock in Redis: two beats (one per
+# host, for failover) do not send each job twice (siping_edu/beat.py).
+CELERY_BEAT_SCHEDULER = "siping_edu.beat:SingleLeaderScheduler"
+BEAT_LEADER_LOCK_SECONDS = env.int("BEAT_LEADER_LOCK_SECONDS", default=30)
+# Workers log through LOGGING below (JSON lines with the request id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # E-mail
 
@@ -305,14 +359,36 @@ SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 
 PORTAL_NAME = _("Education Work Plan Portal")
 
+# Logs: one JSON object per line (LOG_FORMAT=json, the default in production) or plain text, each
+# with the request id that the proxy sets (X-Request-ID) and that jobs carry from the request
+# that enqueued them (siping_edu/observability.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "siping_edu.observability.RequestIdLogFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger", "process": "pid"},
+            "json_ensure_ascii": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # django-axes logs every login at INFO; failures and lockouts are WARNING and still appear.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Health and metrics: /healthz (the process answers) and /readyz (database, cache, broker,
+# storage) for the proxy and the orchestrator; /metrics (Prometheus) only from these networks.
+METRICS_ALLOWED_NETWORKS = env.list(
+    "METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]
+)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # Reporting workflow
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.login_policy import PortalAuthenticationForm
 from departments.views import PasswordChangeView
+from siping_edu import observability
 from tasks.views import HomeView
 
 # The admin is the system administrator's tool; it speaks the portal's language and names it.
@@ -22,6 +23,10 @@ def favicon(request):
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    # For the proxy, the orchestrator and Prometheus (docs/DEPLOY.md); no login, nothing private.
+    path("healthz", observability.healthz, name="healthz"),
+    path("readyz", observability.ReadinessView.as_view(), name="readyz"),
+    path("metrics", observability.metrics, name="metrics"),
     # Browsers ask for /favicon.ico whatever the page says: answer it instead of a 404 per visit.
     path("favicon.ico", favicon, name="favicon"),
     path(

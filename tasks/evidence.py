@@ -104,11 +104,16 @@ def check_uploads(files):
     return checked
 
 
-def stored_file_intact(evidence):
-    """Whether the stored file still has the SHA-256 recorded at upload (存储完整性): a file
-    changed or swapped on the disk or in the bucket is not served."""
+def open_if_intact(evidence):
+    """The stored file, opened and rewound, if it still has the SHA-256 recorded at upload
+    (存储完整性); None for a file changed or swapped on the disk or in the bucket. It is read once:
+    from a bucket, the object is fetched once for both the check and the download."""
+    handle = evidence.file.storage.open(evidence.file.name, "rb")
     digest = hashlib.sha256()
-    with evidence.file.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return hmac.compare_digest(digest.hexdigest(), evidence.sha256)
+    for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+        digest.update(chunk)
+    if not hmac.compare_digest(digest.hexdigest(), evidence.sha256):
+        handle.close()
+        return None
+    handle.seek(0)
+    return handle

@@ -109,3 +109,60 @@ def leader_user(db):
 @pytest.fixture
 def task(lead_department, cooperating_department):
     return factories.assigned_task(lead=lead_department, cooperating=[cooperating_department])
+
+
+# Files on a real S3 endpoint: moto's server, over HTTP on loopback, as the portal would reach MinIO.
+S3_KEYS = {"access_key": "portal-test", "secret_key": "portal-test-secret", "region_name": "us-east-1"}
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """The URL of an S3 server started for this test session (moto, a real HTTP endpoint)."""
+    import socket
+
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+def s3_bucket(endpoint):
+    """A new, empty bucket on the endpoint; returns its name."""
+    import uuid
+
+    import boto3
+
+    name = f"portal-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=S3_KEYS["access_key"],
+                 aws_secret_access_key=S3_KEYS["secret_key"], region_name=S3_KEYS["region_name"]).create_bucket(Bucket=name)
+    return name
+
+
+def s3_settings(endpoint, bucket):
+    """The environment that points the portal at `bucket` (what an operator sets, see README)."""
+    return {"OBJECT_STORAGE_BUCKET": bucket, "OBJECT_STORAGE_ENDPOINT_URL": endpoint,
+            "OBJECT_STORAGE_ACCESS_KEY": S3_KEYS["access_key"], "OBJECT_STORAGE_SECRET_KEY": S3_KEYS["secret_key"],
+            "OBJECT_STORAGE_REGION": S3_KEYS["region_name"]}
+
+
+def use_s3(settings, endpoint, bucket):
+    settings.OBJECT_STORAGE_BUCKET = bucket
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": bucket, "endpoint_url": endpoint, **S3_KEYS, "addressing_style": "path",
+                    "signature_version": "s3v4", "default_acl": None, "file_overwrite": False},
+    }}
+
+
+@pytest.fixture(params=["local", "s3"])
+def file_storage(request, settings):
+    """Run the test twice: on the local MEDIA_ROOT (the embedded default) and on an S3 bucket."""
+    if request.param == "s3":
+        endpoint = request.getfixturevalue("s3_endpoint")
+        use_s3(settings, endpoint, s3_bucket(endpoint))
+    return request.param

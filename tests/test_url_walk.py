@@ -41,6 +41,10 @@ LOGIN = "/accounts/login/"
 EXPECTED = {
     "home": "302 302 302 302 302 302 302 302 302 302",
     "favicon": "301 301 301 301 301 301 301 301 301 301",
+    # For the proxy and Prometheus: no login, nothing private (metrics only from internal addresses).
+    "healthz": "200 200 200 200 200 200 200 200 200 200",
+    "readyz": "200 200 200 200 200 200 200 200 200 200",
+    "metrics": "200 200 200 200 200 200 200 200 200 200",
     "login": "200 302 302 302 302 302 302 302 302 302",
     "logout": "302 302 302 302 302 302 302 302 302 302",
     "password_change": "302 200 200 200 200 200 200 200 200 200",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import get_perms
 
+from siping_edu.stored_files import UPLOAD_PREFIX, stored_names
 from departments.models import Department
 from tasks.intake.matching import CREATE
 from tasks.intake.services import plan_export_dataset, task_sheet_import
@@ -192,6 +193,7 @@ def test_commands_exit_non_zero_with_one_line_per_problem(offices, tmp_path):
         call_command("import_tasks", str(tmp_path / "not.xlsx"), "--plan-year", "2022")
 
 
+@pytest.mark.usefixtures("file_storage")  # the upload waits in the storage: local folder or bucket
 def test_the_page_previews_then_confirms(client, offices, supervisor_user):
     client.force_login(factories.member(Department.objects.get(name="宣传科")))
     assert client.get(reverse("intake:task_sheet_import")).status_code == 403
@@ -202,9 +204,11 @@ def test_the_page_previews_then_confirms(client, offices, supervisor_user):
     assert preview.status_code == 200 and "确认导入" in preview.content.decode()
     assert not Plan.objects.filter(year=2022).exists()
     token = preview.context["token"]
+    assert stored_names(UPLOAD_PREFIX) == [f"{UPLOAD_PREFIX}{token}.xlsx"]
     done = client.post(reverse("intake:task_sheet_import"), {"action": "confirm", "token": token, "plan_year": 2022})
     assert done.status_code == 302 and done["Location"] == reverse("tasks:plan_detail", args=[2022])
     assert Task.objects.filter(plan__year=2022).count() == 3
+    assert stored_names(UPLOAD_PREFIX) == [], "the confirmed upload is not kept"
     expired = client.post(reverse("intake:task_sheet_import"), {"action": "confirm", "token": token, "plan_year": 2022})
     assert expired.status_code == 302 and expired["Location"] == reverse("intake:task_sheet_import")
 
@@ -373,6 +377,7 @@ def test_a_sheet_without_any_section_is_one_section_named_after_the_sheet(office
     assert Task.objects.filter(plan=plan).count() == 2
 
 
+@pytest.mark.usefixtures("file_storage")
 def test_units_match_by_alias_and_the_preview_decides_the_rest(client, offices, supervisor_user):
     from departments.models import DepartmentAlias
 

@@ -1,6 +1,8 @@
-"""make backup, then a restore into an empty database and media folder finds everything."""
+"""make backup, then a restore into an empty database and file storage finds everything; from the
+local disk into a new local folder, and from an S3 bucket into a new bucket."""
 
 import datetime
+import hashlib
 import json
 import os
 import sqlite3
@@ -12,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from ops.backup import BackupError, backup_create, backup_verify, sha256_of
+from ops.backup import BackupError, backup_create, backup_verify
 from tasks import services
 from tasks.evidence import check_uploads
 from tasks.models import Evidence, ProgressReport, Task
@@ -34,10 +36,54 @@ def recorded_work(task, lead_head, supervisor_user):
     return report
 
 
-def restore_in_new_process(folder, database_url, media_root):
-    environment = {**os.environ, "DATABASE_URL": database_url, "MEDIA_ROOT": str(media_root), "DEBUG": "1"}
+def restore_in_new_process(folder, database_url, target):
+    environment = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1", **target.environment}
     return subprocess.run([sys.executable, "manage.py", "restore", str(folder)], cwd=settings.BASE_DIR,
                           env=environment, capture_output=True, text=True)
+
+
+class RestoreTarget:
+    """A new, empty file storage of the kind the test runs on: a local folder or an S3 bucket."""
+
+    def __init__(self, kind, tmp_path, endpoint=None):
+        self.kind, self.endpoint = kind, endpoint
+        if kind == "s3":
+            from ..conftest import s3_bucket, s3_settings
+
+            self.bucket = s3_bucket(endpoint)
+            self.environment = s3_settings(endpoint, self.bucket)
+        else:
+            self.root = tmp_path / f"restored-media-{uuid.uuid4().hex[:6]}"
+            self.environment = {"MEDIA_ROOT": str(self.root)}
+
+    def read(self, name):
+        if self.kind == "local":
+            return (self.root / name).read_bytes()
+        import boto3
+
+        from ..conftest import S3_KEYS
+
+        client = boto3.client("s3", endpoint_url=self.endpoint, aws_access_key_id=S3_KEYS["access_key"],
+                              aws_secret_access_key=S3_KEYS["secret_key"], region_name=S3_KEYS["region_name"])
+        return client.get_object(Bucket=self.bucket, Key=name)["Body"].read()
+
+    def is_empty(self):
+        if self.kind == "local":
+            return not self.root.exists()
+        import boto3
+
+        from ..conftest import S3_KEYS
+
+        client = boto3.client("s3", endpoint_url=self.endpoint, aws_access_key_id=S3_KEYS["access_key"],
+                              aws_secret_access_key=S3_KEYS["secret_key"], region_name=S3_KEYS["region_name"])
+        return client.list_objects_v2(Bucket=self.bucket)["KeyCount"] == 0
+
+
+@pytest.fixture
+def new_storage(file_storage, tmp_path, request):
+    """Makes new empty restore targets of the kind the test's own files are on."""
+    endpoint = request.getfixturevalue("s3_endpoint") if file_storage == "s3" else None
+    return lambda: RestoreTarget(file_storage, tmp_path, endpoint)
 
 
 @pytest.fixture
@@ -73,38 +119,41 @@ def empty_database(tmp_path):
     admin.close()
 
 
-def test_a_backup_restores_into_an_empty_database_and_media_folder(recorded_work, tmp_path, empty_database):
+def test_a_backup_restores_into_an_empty_database_and_file_storage(file_storage, recorded_work, tmp_path, empty_database,
+                                                                   new_storage):
     folder = backup_create(tmp_path / "backups")
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["row_counts"]["tasks"] == Task.objects.count() == 2
     assert manifest["row_counts"]["reports"] == ProgressReport.objects.count() == 1
-    originals = {evidence.file.name: sha256_of(evidence.file.path) for evidence in Evidence.objects.all()}
+    originals = {evidence.file.name: hashlib.sha256(evidence.file.open("rb").read()).hexdigest()
+                 for evidence in Evidence.objects.all()}
     assert len(originals) == 2 and all(f"media/{name}" in manifest["files"] for name in originals)
 
     database_url, count = empty_database
-    media_root = tmp_path / "restored-media"
-    result = restore_in_new_process(folder, database_url, media_root)
+    target = new_storage()
+    result = restore_in_new_process(folder, database_url, target)
     assert result.returncode == 0, result.stderr
     assert "checksums equal" in result.stdout
     assert (count("tasks_task"), count("tasks_progressreport"), count("tasks_evidence")) == (2, 1, 2)
     assert count("tasks_historicaltask") == Task.history.count()
     for name, checksum in originals.items():
-        assert sha256_of(media_root / name) == checksum, name
+        assert hashlib.sha256(target.read(name)).hexdigest() == checksum, name
 
-    again = restore_in_new_process(folder, database_url, tmp_path / "other-media")
+    again = restore_in_new_process(folder, database_url, new_storage())
     assert again.returncode != 0 and "not empty" in again.stderr, "a database with data is never overwritten"
 
 
-def test_a_damaged_backup_is_refused_before_anything_is_restored(recorded_work, tmp_path, empty_database):
+def test_a_damaged_backup_is_refused_before_anything_is_restored(file_storage, recorded_work, tmp_path, empty_database, new_storage):
     folder = backup_create(tmp_path / "backups")
     damaged = next(path for path in (folder / "media").rglob("*") if path.is_file())
     damaged.write_bytes(damaged.read_bytes()[:-1] + b"!")
     with pytest.raises(BackupError, match="damaged"):
         backup_verify(folder)
     database_url, count = empty_database
-    result = restore_in_new_process(folder, database_url, tmp_path / "restored-media")
+    target = new_storage()
+    result = restore_in_new_process(folder, database_url, target)
     assert result.returncode != 0 and "damaged" in result.stderr
-    assert not (tmp_path / "restored-media").exists()
+    assert target.is_empty()
 
 
 def test_a_backup_is_readable_by_its_owner_only(recorded_work, tmp_path):
@@ -123,6 +172,7 @@ def test_a_manifest_naming_files_outside_the_backup_is_refused(recorded_work, tm
     with pytest.raises(BackupError, match="outside the backup"):
         backup_verify(folder)
     database_url, _count = empty_database
-    result = restore_in_new_process(folder, database_url, tmp_path / "restored-media")
+    target = RestoreTarget("local", tmp_path)
+    result = restore_in_new_process(folder, database_url, target)
     assert result.returncode != 0 and not (tmp_path / "outside.txt").exists()
-    assert not (tmp_path / "restored-media").exists()
+    assert target.is_empty()

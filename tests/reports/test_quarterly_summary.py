@@ -17,6 +17,8 @@ from tasks import services as task_services
 from .. import factories
 
 pytestmark = pytest.mark.django_db
+# The tests that store files run on the local disk and on an S3 bucket (tests/conftest.py).
+on_both_storages = pytest.mark.usefixtures("file_storage")
 AFTER_Q2 = datetime.date(2021, 7, 1)
 
 
@@ -76,25 +78,28 @@ def test_leaders_are_told_when_the_summary_is_ready(plan, leader_user):
     assert message == "四平市2021年教育工作要点第2季度落实情况总结已生成。"
 
 
+@on_both_storages
 def test_generate_twice_keeps_one_record_and_replaces_the_files(plan, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = services.summary_generate(plan=plan, quarter=2, today=AFTER_Q2)
-    old_files = [first.xlsx.path, first.docx.path]
+    storage = first.xlsx.storage
+    old_files = [first.xlsx.name, first.docx.name]
     with django_capture_on_commit_callbacks(execute=True):
         second = services.summary_generate(plan=plan, quarter=2, today=AFTER_Q2)
     assert QuarterlySummary.objects.count() == 1
     assert second.state == QuarterlySummary.State.DONE and second.attempts == 2
-    assert all(not os.path.exists(path) for path in old_files)
-    workbook = openpyxl.load_workbook(second.xlsx.path)
+    assert not any(storage.exists(name) for name in old_files)
+    workbook = openpyxl.load_workbook(second.xlsx.open("rb"))
     assert workbook.sheetnames == ["总体", "分板块", "分单位", "滞后任务", "任务进展"]
     assert workbook["滞后任务"]["B3"].value == "超期任务"
-    document = docx.Document(second.docx.path)
+    document = docx.Document(second.docx.open("rb"))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "四平市2021年教育工作要点第2季度落实情况总结" in text
     assert "4月完成阶段任务" in text and "存在问题：经费待落实" in text
     assert document.tables[0].rows[2].cells[1].text == "超期任务"
 
 
+@on_both_storages
 def test_a_failure_is_recorded_and_the_previous_files_survive(plan, monkeypatch):
     good = services.summary_generate(plan=plan, quarter=2, today=AFTER_Q2)
 
@@ -106,7 +111,7 @@ def test_a_failure_is_recorded_and_the_previous_files_survive(plan, monkeypatch)
         services.summary_generate(plan=plan, quarter=2, today=AFTER_Q2)
     summary = QuarterlySummary.objects.get()
     assert summary.state == QuarterlySummary.State.FAILED and "磁盘已满" in summary.error
-    assert summary.xlsx.name == good.xlsx.name and os.path.exists(summary.xlsx.path)
+    assert summary.xlsx.name == good.xlsx.name and summary.xlsx.storage.exists(summary.xlsx.name)
 
 
 def test_previous_quarter():
@@ -114,6 +119,7 @@ def test_previous_quarter():
     assert services.previous_quarter(datetime.date(2022, 1, 1)) == (2021, 4)
 
 
+@on_both_storages
 def test_generate_now_is_for_the_supervision_office(client, plan, supervisor_user, leader_user,
                                                     django_capture_on_commit_callbacks, settings):
     url = reverse("reports:summary_generate", args=[2021, 2])
@@ -163,6 +169,7 @@ def test_beat_schedules_exist_and_are_editable():
     assert (daily.minute, daily.hour) == ("30", "8")
 
 
+@on_both_storages
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a Redis broker; CI sets REDIS_URL")
 def test_a_real_worker_builds_the_summary_through_redis(plan, supervisor_user):
@@ -176,7 +183,7 @@ def test_a_real_worker_builds_the_summary_through_redis(plan, supervisor_user):
         generate_quarterly_summary.delay(plan.pk, 2).get(timeout=120)
     summary = QuarterlySummary.objects.get()
     assert summary.state == QuarterlySummary.State.DONE, summary.error
-    assert os.path.exists(summary.docx.path)
+    assert summary.docx.storage.exists(summary.docx.name)
 
 
 def test_files_a_killed_run_left_behind_are_swept_once_older_than_the_time_limit(plan, settings):

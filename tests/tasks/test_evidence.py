@@ -5,18 +5,19 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from siping_edu.stored_files import stored_names
 from tasks.evidence import check_upload, check_uploads, clean_original_name
 from tasks.models import Evidence, ProgressReport
 
 from ..files import EXECUTABLE, HTML_PAGE, pdf, pdf_bytes, png_bytes, upload
 
-pytestmark = pytest.mark.django_db
+# Every test here runs on the local disk and on an S3 bucket (tests/conftest.py: file_storage).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("file_storage")]
 SVG_WITH_SCRIPT = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
 
 
 def stored_files(settings):
-    root = settings.MEDIA_ROOT
-    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+    return stored_names()
 
 
 def report_url(task):
