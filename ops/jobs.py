@@ -1,10 +1,14 @@
 """Housekeeping jobs of the operations app: the beat's heartbeat and the sweep of stored files
 that no record refers to."""
 
+import logging
+
 from celery import shared_task
 
 from siping_edu.observability import record_beat_heartbeat
 from siping_edu.stored_files import sweep_unreferenced
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -13,6 +17,7 @@ def beat_heartbeat():
     reminders) raises an alert instead of being noticed a quarter later. `origin` names the beat
     process that sent it (the cluster check uses it to see that only one beat sends)."""
     record_beat_heartbeat()
+    logger.info("beat heartbeat sent by %s", beat_heartbeat.request.origin)
     return beat_heartbeat.request.origin
 
 

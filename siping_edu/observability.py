@@ -23,6 +23,8 @@ from celery.signals import (
 )
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse, HttpResponseNotFound
 from django.views.decorators.cache import never_cache
 from health_check.views import HealthCheckView
@@ -58,6 +60,44 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
+# Cache hits and misses for /metrics. django-prometheus's own Redis backend needs django-redis
+# (another client) and its locmem one turns a cached 0 into a miss; these count the same metrics
+# around Django's built-in backends.
+
+
+class _MeasuredGets:
+    metrics_label = ""
+
+    def get(self, key, default=None, version=None):
+        from django_prometheus.cache.metrics import (
+            django_cache_get_fail_total,
+            django_cache_get_total,
+            django_cache_hits_total,
+            django_cache_misses_total,
+        )
+
+        missing = object()
+        django_cache_get_total.labels(backend=self.metrics_label).inc()
+        try:
+            value = super().get(key, missing, version=version)
+        except Exception:
+            django_cache_get_fail_total.labels(backend=self.metrics_label).inc()
+            raise
+        if value is missing:
+            django_cache_misses_total.labels(backend=self.metrics_label).inc()
+            return default
+        django_cache_hits_total.labels(backend=self.metrics_label).inc()
+        return value
+
+
+class MeasuredRedisCache(_MeasuredGets, RedisCache):
+    metrics_label = "redis"
+
+
+class MeasuredLocMemCache(_MeasuredGets, LocMemCache):
+    metrics_label = "locmem"
+
+
 # Jobs carry the request id (Celery copies custom message headers onto task.request).
 
 
@@ -74,6 +114,7 @@ _job_tokens = {}
 def _adopt_request_id(task_id=None, task=None, **kwargs):
     request_id = getattr(task.request, REQUEST_ID_HEADER, None) or f"job-{task_id}"
     _job_tokens[task_id] = current_request_id.set(request_id)
+    logger.info("job started: %s", task.name)
 
 
 @task_postrun.connect
@@ -112,6 +153,9 @@ def job_outcome_counts():
     """{(outcome, job name): count} for every job of the portal."""
     from siping_edu.celery import app
 
+    # A web process has imported only the jobs its pages enqueue; load every app's jobs.py, as a
+    # worker does at start, so that each job's counts are found.
+    app.loader.import_default_modules()
     names = sorted(name for name in app.tasks if not name.startswith("celery."))
     keys = {JOB_OUTCOME_KEY.format(outcome=outcome, name=name): (outcome, name)
             for name in names for outcome in ("succeeded", "failed")}

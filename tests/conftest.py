@@ -155,7 +155,8 @@ def use_s3(settings, endpoint, bucket):
     settings.STORAGES = {**settings.STORAGES, "default": {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {"bucket_name": bucket, "endpoint_url": endpoint, **S3_KEYS, "addressing_style": "path",
-                    "signature_version": "s3v4", "default_acl": None, "file_overwrite": False},
+                    "signature_version": "s3v4", "default_acl": None, "file_overwrite": False,
+                    "querystring_expire": 60},
     }}
 
 
