@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The embedded default needs no settings; DEBUG is on for local runs and tests only.
 LOCAL_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test system-packages chromium wrk migrate demo messages bench backup restore clean
+.PHONY: run test system-packages chromium nginx wrk migrate demo messages bench cluster-check backup restore clean
 
 run: $(VENV)/.runtime-installed
 	$(LOCAL_ENV) $(PY) manage.py migrate --no-input
@@ -17,8 +17,14 @@ run: $(VENV)/.runtime-installed
 	@echo "Serving http://127.0.0.1:8000 — stop with Ctrl+C"
 	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.dev-installed chromium
+test: $(VENV)/.dev-installed chromium nginx
 	$(LOCAL_ENV) $(PY) -m pytest
+
+# Two web instances behind nginx, a worker and two beats on PostgreSQL, Redis and an S3 endpoint
+# (tests/ops/test_cluster.py); needs DATABASE_URL and REDIS_URL, as .ci/run sets them.
+cluster-check: $(VENV)/.dev-installed nginx
+	@[ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ] || { echo "Set DATABASE_URL (PostgreSQL) and REDIS_URL first"; exit 1; }
+	$(LOCAL_ENV) $(PY) -m pytest -p no:randomly -v tests/ops/test_cluster.py
 
 # Debian/Ubuntu packages the virtualenv and psycopg2's build need, installed only when missing.
 system-packages:
@@ -49,6 +55,12 @@ chromium:
 	  if [ -n "$(APT)" ]; then $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y --no-install-recommends chromium fonts-wqy-zenhei; \
 	  else echo "Chromium is missing and apt-get is not available: install chromium"; exit 1; fi; \
 	fi
+
+# The proxy the cluster test runs (deploy/nginx), as its own process; the package's own service is left alone.
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  if [ -n "$(APT)" ]; then $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y --no-install-recommends nginx; \
+	  else echo "nginx is missing and apt-get is not available: install nginx"; exit 1; fi; }
 
 migrate: $(VENV)/.runtime-installed
 	$(LOCAL_ENV) $(PY) manage.py migrate --no-input

@@ -25,6 +25,12 @@ class ClusterError(Exception):
     """A part of the cluster did not start; the message names it and ends with its log."""
 
 
+def nginx_binary():
+    """nginx from the Debian package (in /usr/sbin, which may not be on a user's PATH), or None."""
+    found = shutil.which("nginx") or "/usr/sbin/nginx"
+    return found if os.access(found, os.X_OK) else None
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -181,8 +187,7 @@ http {{
     include {home / 'siping-edu.conf'};
 }}
 """)
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        self.proxy = self._start("nginx", [nginx, "-c", str(home / "nginx.conf"), "-p", str(home)], port=self.https_port)
+        self.proxy = self._start("nginx", [nginx_binary(), "-c", str(home / "nginx.conf"), "-p", str(home)], port=self.https_port)
         _wait_for_port(self.https_port, self.proxy.popen, "nginx", home / "error.log")
 
     def stop(self):

@@ -11,7 +11,6 @@ proxy keeps serving; and no host keeps a file of its own.
 import io
 import json
 import os
-import shutil
 import time
 
 import openpyxl
@@ -21,7 +20,7 @@ from django.db import connection
 from django.urls import reverse
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from ops.cluster import Cluster
+from ops.cluster import Cluster, nginx_binary
 from reports.models import QuarterlySummary
 from tasks.models import Evidence
 
@@ -30,7 +29,7 @@ from ..conftest import s3_bucket, s3_settings
 from ..files import pdf_bytes
 
 needs_services = pytest.mark.skipif(
-    connection.vendor != "postgresql" or not os.environ.get("REDIS_URL") or not shutil.which("nginx"),
+    connection.vendor != "postgresql" or not os.environ.get("REDIS_URL") or not nginx_binary(),
     reason="the cluster needs PostgreSQL, Redis and nginx (CI sets DATABASE_URL and REDIS_URL; "
            "`make test` installs nginx)",
 )
