@@ -24,8 +24,10 @@ class Command(BaseCommand):
         parser.add_argument("--large-tasks", type=int, default=50000, help="Plan size for the export memory row.")
         parser.add_argument("--load-seconds", type=int, default=30)
         parser.add_argument("--output", default="bench-results.json")
+        parser.add_argument("--only", default="", help="Comma-separated parts to run (import, ledger, dashboard, "
+                            "my_tasks, search, quarterly, load, cluster, storage); all by default.")
 
-    def handle(self, *args, import_rows, tasks, large_tasks, load_seconds, output, **options):
+    def handle(self, *args, import_rows, tasks, large_tasks, load_seconds, output, only, **options):
         from ops import bench
 
         started = time.perf_counter()
@@ -38,6 +40,7 @@ class Command(BaseCommand):
             # The pages are measured, not the second factor: the bench's people sign in with a password.
             with override_settings(MEDIA_ROOT=Path(settings.BASE_DIR) / "bench-media", ROOT_URLCONF="ops.bench_urls",
                                    DEBUG=False, TWO_FACTOR_REQUIRED_ROLES=[], TWO_FACTOR_REQUIRED_FOR_SUPERUSERS=False):
+                self.parts = {part.strip() for part in only.split(",") if part.strip()}
                 rows = self._measure(bench, import_rows, tasks, large_tasks, load_seconds)
         finally:
             connection.creation.destroy_test_db(original_name, verbosity=0)
@@ -63,32 +66,51 @@ class Command(BaseCommand):
         big = scale_plan_generate(tasks=tasks, year=2025, seed=3).plan
         self._analyze()
         rows = []
-        self.stderr.write("Import …")
-        rows += bench.bench_import(import_rows)
-        self.stderr.write("Ledger export …")
-        light = scale_plan_generate(tasks=tasks, year=2026, seed=4, evidence=False, report_months=1).plan
-        large = scale_plan_generate(tasks=large_tasks, year=2027, seed=5, evidence=False, report_months=1).plan
-        december = datetime.date(2026, 12, 1)
-        self._analyze()
-        rows += bench.bench_ledger(light, december, plan_large=large)
+        if self._runs("import"):
+            self.stderr.write("Import …")
+            rows += bench.bench_import(import_rows)
+        if self._runs("ledger"):
+            self.stderr.write("Ledger export …")
+            light = scale_plan_generate(tasks=tasks, year=2026, seed=4, evidence=False, report_months=1).plan
+            large = scale_plan_generate(tasks=large_tasks, year=2027, seed=5, evidence=False, report_months=1).plan
+            december = datetime.date(2026, 12, 1)
+            self._analyze()
+            rows += bench.bench_ledger(light, december, plan_large=large)
         User = get_user_model()
         leader = User.objects.get(username="scale-00000")
         password = secrets.token_urlsafe(16)  # this throwaway database only
         leader.set_password(password)
         leader.save()
-        self.stderr.write("Dashboard …")
-        rows += bench.bench_dashboard(big, small, leader)
-        self.stderr.write("My tasks …")
+        if self._runs("dashboard"):
+            self.stderr.write("Dashboard …")
+            rows += bench.bench_dashboard(big, small, leader)
         staff_big = self._busiest_staff(Membership, big)
-        staff_small = self._busiest_staff(Membership, small)
-        rows += bench.bench_my_tasks(big, small, staff_big, staff_small)
-        self.stderr.write("Search …")
-        rows += bench.bench_search(leader)
-        self.stderr.write("Quarterly summary …")
-        rows += bench.bench_quarterly(big, middle)
-        self.stderr.write("Load test …")
-        rows += bench.bench_load(big, leader.username, password, load_seconds)
+        if self._runs("my_tasks"):
+            self.stderr.write("My tasks …")
+            staff_small = self._busiest_staff(Membership, small)
+            rows += bench.bench_my_tasks(big, small, staff_big, staff_small)
+        if self._runs("search"):
+            self.stderr.write("Search …")
+            rows += bench.bench_search(leader)
+        if self._runs("quarterly"):
+            self.stderr.write("Quarterly summary …")
+            rows += bench.bench_quarterly(big, middle)
+        if self._runs("load"):
+            self.stderr.write("Load test …")
+            rows += bench.bench_load(big, leader.username, password, load_seconds)
+        if self._runs("cluster"):
+            self.stderr.write("Proxy with one and two instances …")
+            rows += bench.bench_cluster(big, leader.username, password, load_seconds)
+        if self._runs("storage"):
+            self.stderr.write("Evidence download, S3 and local …")
+            from tasks.models import Task
+
+            task = Task.objects.filter(plan=big, lead_department__memberships__user=staff_big).first()
+            rows += bench.bench_evidence_download(task, staff_big)
         return rows
+
+    def _runs(self, part):
+        return not self.parts or part in self.parts
 
     @staticmethod
     def _analyze():
