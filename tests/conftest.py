@@ -118,9 +118,12 @@ S3_KEYS = {"access_key": "portal-test", "secret_key": "portal-test-secret", "reg
 @pytest.fixture(scope="session")
 def s3_endpoint():
     """The URL of an S3 server started for this test session (moto, a real HTTP endpoint)."""
+    import logging
     import socket
 
     from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's server logs every request
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
