@@ -6,10 +6,13 @@ from django.utils import timezone
 
 from tasks.models import Plan
 
+from siping_edu.stored_files import storage_errors
+
 from . import services
 
-# Database hiccups are worth retrying; a bug is not (it is recorded on the summary instead).
-TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+# Database hiccups and a file store that refuses (full, unreachable) are worth retrying, with
+# backoff; a bug is not. Either way the failure is recorded on the summary.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, *storage_errors())
 
 
 @shared_task(
@@ -40,3 +43,9 @@ def generate_due_quarterly_summaries():
 @shared_task(acks_late=True)
 def send_daily_reminders():
     return services.reminders_send(today=timezone.localdate())
+
+
+@shared_task(acks_late=True)
+def resend_waiting_summaries():
+    """Beat job, every five minutes: summaries queued while the broker was unreachable."""
+    return services.summaries_resend_waiting()

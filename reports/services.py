@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.contact import contact_email
+from siping_edu.celery import send_job, send_job_on_commit
 from departments.roles import Capability, users_holding
 from departments.selectors import department_members
 from tasks.formats import chinese_date, month_end
@@ -73,8 +74,24 @@ def summary_request(*, plan, quarter, actor=None, unless_made=False):
     summary.requested_by = actor
     summary.queued_at = timezone.now()
     summary.save()
-    generate_quarterly_summary.delay_on_commit(plan.pk, quarter)
+    # With Redis unreachable the record stays queued and `summaries_resend_waiting` sends it later.
+    send_job_on_commit(generate_quarterly_summary, plan.pk, quarter)
     return summary
+
+
+def summaries_resend_waiting(*, now=None):
+    """Send again the summaries queued more than RESEND_AFTER ago and not started: their message
+    was never sent (the broker was down) or was lost with a Redis that keeps nothing. A summary
+    whose first message is still on its way is built twice at worst, which is safe."""
+    from .jobs import generate_quarterly_summary
+
+    cutoff = (now or timezone.now()) - RESEND_AFTER
+    waiting = QuarterlySummary.objects.filter(state=QuarterlySummary.State.QUEUED, queued_at__lt=cutoff)
+    return sum(send_job(generate_quarterly_summary, plan_id, quarter)
+               for plan_id, quarter in waiting.values_list("plan_id", "quarter"))
+
+
+RESEND_AFTER = datetime.timedelta(minutes=5)
 
 
 def summary_generate(*, plan, quarter, today=None):
@@ -85,12 +102,12 @@ def summary_generate(*, plan, quarter, today=None):
     it twice leaves one record with the latest files.
     """
     summary = QuarterlySummary.objects.get_or_create(plan=plan, quarter=quarter)[0]
-    _sweep_abandoned_files(plan, quarter)
     QuarterlySummary.objects.filter(pk=summary.pk).update(
         state=QuarterlySummary.State.RUNNING, started_at=timezone.now(), error="",
         attempts=summary.attempts + 1,
     )
     try:
+        _sweep_abandoned_files(plan, quarter)
         figures = selectors.quarterly_figures(plan=plan, quarter=quarter, today=today or timezone.localdate())
         stem = f"{plan.year}-Q{quarter}-{timezone.now():%Y%m%d%H%M%S%f}"
         with tempfile.TemporaryFile() as xlsx_file, tempfile.TemporaryFile() as docx_file:

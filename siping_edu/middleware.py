@@ -111,10 +111,10 @@ class PasswordChangeRequiredMiddleware:
 
 class DatabaseBusyMiddleware:
     """A database that stays locked past its timeout (SQLite under a burst of writes) or drops the
-    connection answers a Chinese 503 page asking to retry, never a 500 with a traceback. What the
-    request tried to write was rolled back with its transaction."""
-
-    BUSY = ("database is locked", "database table is locked")
+    connection answers a Chinese 503 page asking to retry (siping_edu/errors.py), never a 500 with
+    a traceback. What the request tried to write was rolled back with its transaction. (Failures
+    outside a view, say while a middleware reads the session, reach the same page through
+    handler500.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -123,15 +123,8 @@ class DatabaseBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError
-        from django.http import HttpResponse
-        from django.template.loader import render_to_string
+        from .errors import database_unavailable, unavailable_response
 
-        if isinstance(exception, (OperationalError, InterfaceError)):
-            message = str(exception).lower()
-            if isinstance(exception, InterfaceError) or any(busy in message for busy in self.BUSY) \
-                    or "connection" in message or "server closed" in message:
-                response = HttpResponse(render_to_string("503.html"), status=503)  # no request context: no queries
-                response["Retry-After"] = "5"
-                return response
+        if database_unavailable(exception):
+            return unavailable_response(request)
         return None

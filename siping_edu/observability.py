@@ -19,12 +19,11 @@ from celery.signals import (
     task_failure,
     task_postrun,
     task_prerun,
+    task_retry,
     task_success,
 )
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse, HttpResponseNotFound
 from django.views.decorators.cache import never_cache
 from health_check.views import HealthCheckView
@@ -58,44 +57,6 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record):
         record.request_id = current_request_id.get()
         return True
-
-
-# Cache hits and misses for /metrics. django-prometheus's own Redis backend needs django-redis
-# (another client) and its locmem one turns a cached 0 into a miss; these count the same metrics
-# around Django's built-in backends.
-
-
-class _MeasuredGets:
-    metrics_label = ""
-
-    def get(self, key, default=None, version=None):
-        from django_prometheus.cache.metrics import (
-            django_cache_get_fail_total,
-            django_cache_get_total,
-            django_cache_hits_total,
-            django_cache_misses_total,
-        )
-
-        missing = object()
-        django_cache_get_total.labels(backend=self.metrics_label).inc()
-        try:
-            value = super().get(key, missing, version=version)
-        except Exception:
-            django_cache_get_fail_total.labels(backend=self.metrics_label).inc()
-            raise
-        if value is missing:
-            django_cache_misses_total.labels(backend=self.metrics_label).inc()
-            return default
-        django_cache_hits_total.labels(backend=self.metrics_label).inc()
-        return value
-
-
-class MeasuredRedisCache(_MeasuredGets, RedisCache):
-    metrics_label = "redis"
-
-
-class MeasuredLocMemCache(_MeasuredGets, LocMemCache):
-    metrics_label = "locmem"
 
 
 # Jobs carry the request id (Celery copies custom message headers onto task.request).
@@ -145,8 +106,31 @@ def _count_success(sender=None, **kwargs):
 
 
 @task_failure.connect
-def _count_failure(sender=None, **kwargs):
+def _count_failure(sender=None, exception=None, **kwargs):
     _count_job("failed", sender.name)
+    try:
+        cache.set(JOB_LAST_FAILURE_KEY.format(name=sender.name), time.time(), timeout=None)
+    except Exception:  # noqa: BLE001 — a metric must never fail the job it counts
+        pass
+    logger.warning("job %s failed: %s: %s", sender.name, type(exception).__name__, exception)
+
+
+@task_retry.connect
+def _count_retry(sender=None, reason=None, **kwargs):
+    _count_job("retried", sender.name)
+    logger.warning("job %s will be retried: %s", sender.name, reason)
+
+
+JOB_LAST_FAILURE_KEY = "metrics:job:last-failure:{name}"
+
+
+def job_last_failures():
+    """{job name: Unix time of its last failure}."""
+    from siping_edu.celery import app
+
+    app.loader.import_default_modules()
+    keys = {JOB_LAST_FAILURE_KEY.format(name=name): name for name in app.tasks if not name.startswith("celery.")}
+    return {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
 
 
 def job_outcome_counts():
@@ -158,7 +142,7 @@ def job_outcome_counts():
     app.loader.import_default_modules()
     names = sorted(name for name in app.tasks if not name.startswith("celery."))
     keys = {JOB_OUTCOME_KEY.format(outcome=outcome, name=name): (outcome, name)
-            for name in names for outcome in ("succeeded", "failed")}
+            for name in names for outcome in ("succeeded", "failed", "retried")}
     found = cache.get_many(list(keys))
     return {keys[key]: count for key, count in found.items()}
 
@@ -196,6 +180,14 @@ class PortalCollector:
         except Exception as error:  # noqa: BLE001
             logger.warning("job counts unavailable: %s", error)
         yield outcomes
+        failures = GaugeMetricFamily("siping_celery_job_last_failure_timestamp_seconds",
+                                     "When a job last failed (Unix time); the error is in the worker's log", labels=["job"])
+        try:
+            for name, when in sorted(job_last_failures().items()):
+                failures.add_metric([name], when)
+        except Exception as error:  # noqa: BLE001
+            logger.warning("job failures unavailable: %s", error)
+        yield failures
         heartbeat = cache.get(BEAT_HEARTBEAT_KEY)
         if heartbeat:
             yield GaugeMetricFamily("siping_beat_last_heartbeat_timestamp_seconds",

@@ -247,15 +247,18 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "siping_edu.observability.MeasuredRedisCache",
+            # A Redis outage makes the cache a miss, not an error (siping_edu/cache.py); each call
+            # waits at most this long for a Redis that hangs.
+            "BACKEND": "siping_edu.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
-    CACHES = {"default": {"BACKEND": "siping_edu.observability.MeasuredLocMemCache"}}
+    CACHES = {"default": {"BACKEND": "siping_edu.cache.MeasuredLocMemCache"}}
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
@@ -275,6 +278,10 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=900)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 300)
 }
+# A broker that does not answer makes a send fail within seconds (the job is then sent again
+# later, see siping_edu.celery.send_job), instead of holding the web request.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = 2
 if env.int("CELERY_REDELIVERY_CHECK_SECONDS", default=0):
     # How often a worker looks for such jobs (kombu's default is about every 100 s).
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
@@ -292,6 +299,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
+# A mail server that stalls holds a job (never a web request: mail is sent by jobs) at most this
+# long per step; the job then retries with backoff.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # Security: production (DEBUG off) is HTTPS-only behind one reverse proxy that sets
 # X-Forwarded-Proto; each default can be overridden from the environment.

@@ -10,6 +10,14 @@ from django.http import FileResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+def storage_errors():
+    """What a refusing store raises: a full or read-only disk (OSError: ENOSPC, EROFS, EACCES), or an
+    S3 service that is unreachable, full or denies the write (botocore's errors)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return (OSError, BotoCoreError, ClientError)
+
+
 # Prefixes the portal writes under (upload_to of its FileFields, and the intake's waiting uploads).
 EVIDENCE_PREFIX = "evidence/"
 SUMMARY_PREFIX = "summaries/"

@@ -50,3 +50,6 @@ urlpatterns = [
     path("dashboard/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that went away while a request was being handled is a 503 page, not a 500.
+handler500 = "siping_edu.errors.server_error"

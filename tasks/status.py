@@ -279,7 +279,15 @@ def status_of(task, *, on):
 DATA_REVISION_KEY = "status-data-revision"
 
 
+# A write whose new revision could not be stored (the cache was unreachable) is owed: the next
+# call that reaches the cache stores a new one, so that a page cached before the outage is not
+# served after it. (Other processes' owed revisions are bounded by DASHBOARD_CACHE_SECONDS.)
+_revision_owed = False
+
+
 def data_revision():
+    if _revision_owed:
+        _new_revision()
     token = cache.get(DATA_REVISION_KEY)
     if token is None:
         token = uuid.uuid4().hex
@@ -296,4 +304,5 @@ def data_changed():
 
 
 def _new_revision():
-    cache.set(DATA_REVISION_KEY, uuid.uuid4().hex, None)
+    global _revision_owed
+    _revision_owed = cache.set(DATA_REVISION_KEY, uuid.uuid4().hex, None) is False

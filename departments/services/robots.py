@@ -25,6 +25,8 @@ def channel_set(*, department, kind, webhook_url, secret=None, is_active=True):
 def channel_post(*, departments, text):
     """Queue `text` for every active robot of the units; each is sent after the transaction
     commits, by a job, and retried later if the service does not take it."""
+    from siping_edu.celery import send_job_on_commit
+
     from ..jobs import deliver_channel_message
     from ..models import ChannelDelivery, UnitChannel
 
@@ -33,7 +35,8 @@ def channel_post(*, departments, text):
         for channel in UnitChannel.objects.filter(department__in=[d for d in departments if d], is_active=True)
     )
     for delivery in deliveries:
-        transaction.on_commit(lambda pk=delivery.pk: deliver_channel_message.delay(pk))
+        # Not sent (Redis unreachable): the row waits for retry_channel_messages, every minute.
+        send_job_on_commit(deliver_channel_message, delivery.pk)
     return deliveries
 
 

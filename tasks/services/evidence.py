@@ -1,8 +1,16 @@
 """Writes of evidence files (佐证材料)."""
 
+import logging
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from siping_edu.stored_files import storage_errors
 from tasks.models import Evidence
 
 from .common import atomic_with_files, remember_stored_file
+
+logger = logging.getLogger(__name__)
 
 
 @atomic_with_files
@@ -15,7 +23,16 @@ def evidence_attach(*, task, uploads, actor, report=None, milestone=None, reques
             original_name=upload.original_name, size=upload.size, sha256=upload.sha256,
             content_type=upload.content_type, uploaded_by=actor,
         )
-        evidence.file.save(upload.original_name, upload.file, save=False)
+        try:
+            evidence.file.save(upload.original_name, upload.file, save=False)
+        except storage_errors() as error:
+            # The disk is full or the bucket refuses: the whole save is refused (files stored before
+            # this one are deleted with the rollback) and the form keeps what was typed.
+            logger.warning("evidence not stored: %s", error)
+            raise ValidationError(
+                _("The file store did not accept “%(name)s”, so nothing was saved. What you typed is kept: "
+                  "try again later, or save without the file.") % {"name": upload.original_name}
+            ) from error
         remember_stored_file(evidence.file.storage, evidence.file.name)
         evidence.full_clean()
         evidence.save()
