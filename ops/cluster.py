@@ -21,6 +21,34 @@ from django.conf import settings
 from ops.deploy_config import render_nginx_site
 
 
+class RedisServer:
+    """A redis-server of one's own on a spare port, to stop and start (a fault test, the fault run)."""
+
+    def __init__(self, folder):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.folder = Path(folder)
+        self.process = None
+
+    def start(self):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
+             "--dir", str(self.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return self
+            time.sleep(0.05)
+        raise ClusterError("redis-server did not listen")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
 class ClusterError(Exception):
     """A part of the cluster did not start; the message names it and ends with its log."""
 
@@ -83,6 +111,8 @@ class Cluster:
     web_count: int = 2
     beat_count: int = 1
     web_workers: int = 2
+    # One folder all hosts share (an NFS mount, or the fault run's small tmpfs) instead of a bucket.
+    shared_media_root: Path | None = None
     processes: list = field(default_factory=list)
 
     def __post_init__(self):
@@ -108,7 +138,7 @@ class Cluster:
             "SECRET_KEY": self.secret_key,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "STATIC_ROOT": str(self.static_root),
-            "MEDIA_ROOT": str(home / "media"),
+            "MEDIA_ROOT": str(self.shared_media_root or home / "media"),
             "LOG_FORMAT": "json",
             "TWO_FACTOR_REQUIRED_ROLES": "",
             "TWO_FACTOR_REQUIRED_FOR_SUPERUSERS": "0",
@@ -137,9 +167,7 @@ class Cluster:
         if collect.returncode:
             raise ClusterError(f"collectstatic failed: {collect.stderr[-2000:]}")
         self.webs = [self.start_web(index) for index in range(self.web_count)]
-        self.worker = self._start("worker", [
-            sys.executable, "-m", "celery", "-A", "siping_edu", "worker", "--pool", "solo", "--hostname",
-            f"cluster-worker-{self.https_port}@%h", "--without-mingle", "--without-gossip", "--loglevel", "INFO"])
+        self.worker = self.start_worker()
         self.beats = [self.start_beat(index) for index in range(self.beat_count)]
         self._start_proxy()
         return self
@@ -151,6 +179,11 @@ class Cluster:
             "--bind", f"127.0.0.1:{port}", "--workers", str(self.web_workers)], port=port)
         _wait_for_port(port, web.popen, web.name, web.log)
         return web
+
+    def start_worker(self, name="worker"):
+        return self._start(name, [
+            sys.executable, "-m", "celery", "-A", "siping_edu", "worker", "--pool", "solo", "--hostname",
+            f"cluster-{name}-{self.https_port}@%h", "--without-mingle", "--without-gossip", "--loglevel", "INFO"])
 
     def start_beat(self, index):
         return self._start(f"beat-{index + 1}", [

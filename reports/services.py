@@ -80,18 +80,16 @@ def summary_request(*, plan, quarter, actor=None, unless_made=False):
 
 
 def summaries_resend_waiting(*, now=None):
-    """Send again the summaries queued more than RESEND_AFTER ago and not started: their message
+    """Send again the summaries queued more than SUMMARY_RESEND_AFTER_SECONDS ago and not started: their message
     was never sent (the broker was down) or was lost with a Redis that keeps nothing. A summary
     whose first message is still on its way is built twice at worst, which is safe."""
     from .jobs import generate_quarterly_summary
 
-    cutoff = (now or timezone.now()) - RESEND_AFTER
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.SUMMARY_RESEND_AFTER_SECONDS)
     waiting = QuarterlySummary.objects.filter(state=QuarterlySummary.State.QUEUED, queued_at__lt=cutoff)
     return sum(send_job(generate_quarterly_summary, plan_id, quarter)
                for plan_id, quarter in waiting.values_list("plan_id", "quarter"))
 
-
-RESEND_AFTER = datetime.timedelta(minutes=5)
 
 
 def summary_generate(*, plan, quarter, today=None):

@@ -290,6 +290,9 @@ if env.int("CELERY_REDELIVERY_CHECK_SECONDS", default=0):
 # django-celery-beat's schedule, sent by whichever beat holds a lock in Redis: two beats (one per
 # host, for failover) do not send each job twice (siping_edu/beat.py).
 CELERY_BEAT_SCHEDULER = "siping_edu.beat:SingleLeaderScheduler"
+# A summary still queued this long after it was asked for is sent again (its message was never
+# sent: Redis was unreachable), by the resend job every five minutes.
+SUMMARY_RESEND_AFTER_SECONDS = env.int("SUMMARY_RESEND_AFTER_SECONDS", default=300)
 BEAT_LEADER_LOCK_SECONDS = env.int("BEAT_LEADER_LOCK_SECONDS", default=30)
 # Workers log through LOGGING below (JSON lines with the request id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

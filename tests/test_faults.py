@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
+from ops.cluster import RedisServer
 from reports.models import QuarterlySummary
 from tasks.models import Evidence, Plan, ProgressReport, Task
 
@@ -61,38 +62,11 @@ def wait_until(condition, timeout, what):
 # Redis
 
 
-class RedisServer:
-    """A redis-server of this test's own, on a spare port, that the test stops and starts."""
-
-    def __init__(self, tmp_path):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.folder = tmp_path
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
-             "--dir", str(self.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-        def answers():
-            with socket.socket() as probe:
-                return probe.connect_ex(("127.0.0.1", self.port)) == 0
-
-        wait_until(answers, 10, "redis-server to listen")
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
 @pytest.fixture
 def redis_server(tmp_path):
     if not shutil.which("redis-server"):
         pytest.skip("redis-server is not installed (CI machines have it)")
-    server = RedisServer(tmp_path)
-    server.start()
+    server = RedisServer(tmp_path).start()
     yield server
     server.stop()
 
