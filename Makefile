@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The embedded default needs no settings; DEBUG is on for local runs and tests only.
 LOCAL_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test system-packages chromium nginx wrk migrate demo messages bench cluster-check backup restore clean
+.PHONY: run test system-packages chromium nginx wrk migrate demo messages bench cluster-check faults backup restore clean
 
 run: $(VENV)/.runtime-installed
 	$(LOCAL_ENV) $(PY) manage.py migrate --no-input
@@ -55,6 +55,12 @@ chromium:
 	  if [ -n "$(APT)" ]; then $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y --no-install-recommends chromium fonts-wqy-zenhei; \
 	  else echo "Chromium is missing and apt-get is not available: install chromium"; exit 1; fi; \
 	fi
+
+# The month-end workload while Redis stops, PostgreSQL restarts, the file store fills up and
+# workers are killed (docs/RELIABILITY.md). Restarts the local PostgreSQL: not beside a test run.
+faults: $(VENV)/.dev-installed nginx
+	@[ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ] || { echo "Set DATABASE_URL (PostgreSQL) and REDIS_URL first"; exit 1; }
+	$(LOCAL_ENV) $(PY) manage.py faults
 
 # The proxy the cluster test runs (deploy/nginx), as its own process; the package's own service is left alone.
 nginx:

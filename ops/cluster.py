@@ -204,7 +204,11 @@ class Cluster:
         )
         (home / "siping-edu.conf").write_text(site)
         temp = home / "temp"
+        # Run by root (CI, the fault run), nginx's workers would be "nobody", who cannot write request
+        # bodies into this private temporary folder; a loopback harness may keep them as root.
+        user = "user root root;" if os.geteuid() == 0 else ""
         (home / "nginx.conf").write_text(f"""
+{user}
 daemon off;
 worker_processes 1;
 pid {home / 'nginx.pid'};

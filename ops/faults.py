@@ -43,6 +43,7 @@ class FaultLog:
     saves: Counter = field(default_factory=Counter)  # task id → reports answered 302
     unanswered_saves: Counter = field(default_factory=Counter)  # task id → saves with no clear answer
     recoveries: dict = field(default_factory=dict)  # fault → seconds until /readyz answered 200
+    refusals: Counter = field(default_factory=Counter)  # message of a save answered 400 → count
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, step, status):
@@ -76,7 +77,7 @@ def staff_user(log, base, username, password, task, month, stop):
     _login(session, base, username, password)
     report_path = f"/plans/{task.plan.year}/tasks/{task.number}/report/"
     while not stop.is_set():
-        for step, path in (("my tasks", "/my/"), ("report form", report_path)):
+        for step, path in (("my tasks", "/my/"), ("report form", f"{report_path}?month={month}")):
             try:
                 answer = session.get(base + path, timeout=30, allow_redirects=False)
                 log.record(step, answer.status_code)
@@ -93,6 +94,9 @@ def staff_user(log, base, username, password, task, month, stop):
             answer = session.post(base + report_path, data=data, files={"files": ("佐证材料.pdf", EVIDENCE, "application/pdf")},
                                   headers={"Referer": base + report_path}, timeout=60, allow_redirects=False)
             status = answer.status_code
+            if status == 400:
+                store = re.search(r"文件存储[^。<]*。", answer.text)
+                log.refusals[store.group(0) if store else "another refusal"] += 1
         except Exception:  # noqa: BLE001
             status = 0
         log.record("save report", status)
@@ -141,6 +145,24 @@ def gunicorn_workers(web):
     return [int(pid) for pid in result.stdout.split()]
 
 
+def _error_lines(cluster):
+    """The hosts' ERROR log lines (JSON), for the report: what the 5xx answers were."""
+    import json
+
+    found = []
+    for process in cluster.processes:
+        if not process.log.exists():
+            continue
+        for line in process.log.read_text(errors="replace").splitlines():
+            if '"level": "ERROR"' in line or '"level":"ERROR"' in line:
+                try:
+                    entry = json.loads(line)
+                    found.append(f"{process.name}: {entry.get('message', '')[:300]}")
+                except ValueError:
+                    found.append(f"{process.name}: {line[:300]}")
+    return found
+
+
 def _wait_for_summary(plan, timeout=120):
     """Seconds from the end of the load until the summary asked for during the Redis outage is built."""
     from django.db import connection
@@ -163,7 +185,7 @@ def run(*, root, database_url, people, password, tasks, month, seconds, supervis
     root = Path(root)
     media = root / "media"
     media.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", str(media)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=384m", "tmpfs", str(media)], check=True)
     redis = RedisServer(root / "redis").start()
     log = FaultLog()
     stop = threading.Event()
@@ -227,8 +249,8 @@ def run(*, root, database_url, people, password, tasks, month, seconds, supervis
         for thread in threads if "threads" in locals() else []:
             thread.join(timeout=90)
         log.phase = "after"
-        log.cluster_root = cluster.root
         cluster.stop()
+        log.errors = _error_lines(cluster)
         redis.stop()
         subprocess.run(["umount", "-l", str(media)])
         shutil.rmtree(root / "redis", ignore_errors=True)

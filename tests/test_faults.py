@@ -266,11 +266,11 @@ def test_a_summary_the_store_refuses_records_the_failure_and_retries(refusing_st
     from siping_edu.stored_files import storage_errors
 
     with pytest.raises(Retry):  # the first attempt: retried later, with backoff
-        generate_quarterly_summary.apply((task.plan.pk, 2))
+        generate_quarterly_summary.apply((task.plan.pk, 2), throw=True)
     summary = QuarterlySummary.objects.get()
     assert summary.state == QuarterlySummary.State.FAILED and summary.error and summary.attempts == 1
     with pytest.raises(storage_errors()):  # the last attempt: the failure stays recorded
-        generate_quarterly_summary.apply((task.plan.pk, 2), retries=generate_quarterly_summary.max_retries)
+        generate_quarterly_summary.apply((task.plan.pk, 2), retries=generate_quarterly_summary.max_retries, throw=True)
     summary.refresh_from_db()
     assert summary.state == QuarterlySummary.State.FAILED and summary.attempts == 2
 
@@ -381,9 +381,9 @@ def test_a_stalled_mail_server_is_cut_off_and_the_digest_job_retries(settings, l
     started = time.monotonic()
     try:
         with pytest.raises(Retry):
-            send_notification_digests.apply()
+            send_notification_digests.apply(throw=True)
         with pytest.raises(OSError):
-            send_notification_digests.apply(retries=send_notification_digests.max_retries)
+            send_notification_digests.apply(retries=send_notification_digests.max_retries, throw=True)
     finally:
         stalled.close()
     assert time.monotonic() - started < 20, "each attempt is cut off after EMAIL_TIMEOUT, never left hanging"

@@ -197,6 +197,11 @@ def test_two_instances_one_worker_two_beats_behind_nginx(people, s3_endpoint, tm
         answers = [staff.get(my_tasks).status_code for _ in range(20)]
         assert answers == [200] * 20
 
+        # Both killed: nginx answers with its own Chinese page, not its default one.
+        second.kill()
+        gone = staff.get(my_tasks)
+        assert gone.status_code == 502 and "服务暂时不可用" in gone.text
+
         # Nothing was kept on a host: every file is in the bucket.
         for process in [*cluster.webs, cluster.worker, *cluster.beats]:
             assert files_on_host(process) == [], process.name

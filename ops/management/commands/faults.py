@@ -50,16 +50,18 @@ class Command(BaseCommand):
         from ops import faults
         from ops.scale_data import scale_plan_generate
         from reports.models import QuarterlySummary
+        from tasks import permissions
         from tasks.models import Evidence, Task
 
         self.stderr.write("Generating data …")
         plan = scale_plan_generate(tasks=200, year=2025, seed=9, evidence=False, report_months=1).plan
         password = secrets.token_urlsafe(12) + "Aa1!"
         people, tasks = [], []
-        for task in Task.objects.filter(plan=plan).exclude(lead_department=None).order_by("number"):
-            member = Membership.objects.filter(department=task.lead_department, role=Membership.Role.STAFF,
-                                               user__is_active=True).exclude(user__in=people).first()
-            if member:
+        staff = Membership.objects.filter(department__in=Task.objects.filter(plan=plan).values("lead_department"),
+                                          role=Membership.Role.STAFF, user__is_active=True).select_related("user")
+        for member in staff.order_by("user__username"):
+            task = permissions.tasks_reportable_by(member.user).filter(plan=plan).exclude(pk__in=[t.pk for t in tasks]).first()
+            if task is not None and member.user not in people:
                 people.append(member.user)
                 tasks.append(task)
             if len(people) == users:
@@ -87,15 +89,23 @@ class Command(BaseCommand):
     def _table(log, lost, doubled, kept, summary):
         phases = ["normal", "Redis down", "recovering", "PostgreSQL restart", "storage full", "workers killed"]
         lines = [f"Fault run · {datetime.datetime.now():%Y-%m-%d %H:%M} · {len(log.outcomes)} requests", "",
-                 "| Phase | Requests | 2xx/3xx | 400 | 500 | 502 | 503 | 504 | no answer |",
-                 "|---|---|---|---|---|---|---|---|---|"]
+                 "| Phase | Requests | 2xx/3xx | 400 | 500 | 502 | 503 | 504 | other | no answer |",
+                 "|---|---|---|---|---|---|---|---|---|---|"]
         for phase in phases:
             statuses = Counter(outcome.status for outcome in log.outcomes if outcome.phase == phase)
             if not statuses:
                 continue
             ok = sum(count for status, count in statuses.items() if 200 <= status < 400)
+            other = {status: count for status, count in statuses.items()
+                     if status and not 200 <= status < 400 and status not in (400, 500, 502, 503, 504)}
             lines.append(f"| {phase} | {sum(statuses.values())} | {ok} | {statuses[400]} | {statuses[500]} | "
-                         f"{statuses[502]} | {statuses[503]} | {statuses[504]} | {statuses[0]} |")
+                         f"{statuses[502]} | {statuses[503]} | {statuses[504]} | "
+                         f"{', '.join(f'{count}×{status}' for status, count in sorted(other.items())) or 0} | {statuses[0]} |")
+        lines += ["", "| Step | Answers |", "|---|---|"]
+        for step in sorted({outcome.step for outcome in log.outcomes}):
+            statuses = Counter(outcome.status for outcome in log.outcomes if outcome.step == step)
+            answers = ", ".join(f"{count}×{status or 'none'}" for status, count in sorted(statuses.items()))
+            lines.append(f"| {step} | {answers} |")
         saves = sum(log.saves.values())
         lines += ["", f"Reports saved (answered 302): {saves}; evidence rows in the database: {kept}; "
                       f"saves with no clear answer: {sum(log.unanswered_saves.values())}",
@@ -105,4 +115,11 @@ class Command(BaseCommand):
                   f"{getattr(log, 'summary_seconds', float('inf')):.1f} s after the load ended",
                   "Seconds until /readyz answered again: " + ", ".join(
                       f"{fault} {seconds:.1f}" for fault, seconds in log.recoveries.items())]
+        if log.refusals:
+            lines += ["", "Saves refused (400), by message:"]
+            lines += [f"  {count} × {message}" for message, count in log.refusals.most_common(5)]
+        errors = Counter(line.split(": ", 1)[1][:160] for line in getattr(log, "errors", []))
+        if errors:
+            lines += ["", "Errors logged by the hosts (count × first line):"]
+            lines += [f"  {count} × {message}" for message, count in errors.most_common(8)]
         return "\n".join(lines)
