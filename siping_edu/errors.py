@@ -18,6 +18,9 @@ GONE = ("connection", "server closed", "terminating", "could not connect", "the 
         "not currently accepting connections", "ssl syscall", "eof detected")
 # Posted fields that are never echoed back into a page.
 NOT_SHOWN = ("csrfmiddlewaretoken", "password", "token", "otp")
+# The texts a person wrote, shown back with their labels (the rest is only re-sent).
+WRITTEN = {"progress": "进展情况", "problems": "存在问题", "next_steps": "下步打算", "reason": "原因",
+           "text": "内容", "comment": "意见", "reply": "回复"}
 
 
 def database_unavailable(exception):
@@ -42,8 +45,8 @@ def unavailable_response(request):
                 continue
             for value in posted.getlist(name):
                 fields.append((name, value))
-                if len(value) > 1 or name in ("progress", "problems", "next_steps", "text", "reason"):
-                    kept.append(value)
+                if name in WRITTEN and value.strip():
+                    kept.append((WRITTEN[name], value))
         token = posted.get("csrfmiddlewaretoken", "") if posted else ""
         if token:
             fields.append(("csrfmiddlewaretoken", token))
@@ -52,7 +55,7 @@ def unavailable_response(request):
         had_files = False
     response = HttpResponse(render_to_string("503.html", {
         "retry_url": request.get_full_path() if request.method == "POST" else "",
-        "fields": fields, "kept": [value for value in kept if value.strip()][:20], "had_files": had_files,
+        "fields": fields, "kept": kept[:20], "had_files": had_files,
     }), status=503)  # no request context: no context processor may touch the database
     response["Retry-After"] = "5"
     return response
