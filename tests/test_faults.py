@@ -15,14 +15,12 @@ so, and loses nothing (docs/RELIABILITY.md; `make faults` drives the same faults
 """
 
 import datetime
-import io
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -40,6 +38,7 @@ from tasks.models import Evidence, Plan, ProgressReport, Task
 
 from . import factories
 from .files import pdf_bytes, upload
+from .polling import wait_until
 
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql",
                                    reason="the fault is PostgreSQL's (CI sets DATABASE_URL)")
@@ -51,12 +50,6 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def wait_until(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 # Redis
@@ -71,6 +64,13 @@ def redis_server(tmp_path):
     server.stop()
 
 
+def forget_broker_connections(app):
+    """Celery caches its broker connection pool and the producers on it: drop both, so the next
+    send uses the broker now configured (and later tests get theirs back)."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def on_that_redis(redis_server, settings):
     """Cache and broker on the test's own Redis, with jobs sent to it (not run in-process)."""
@@ -83,11 +83,11 @@ def on_that_redis(redis_server, settings):
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "broker_transport_options")}
     app.conf.update(broker_url=redis_server.url, task_always_eager=False,
                     broker_transport_options={"socket_connect_timeout": 1})
-    app._pool = None
+    forget_broker_connections(app)
     _Outage.down_since, _Outage.retry_at = None, 0.0
     yield redis_server
     app.conf.update(saved)
-    app._pool = None
+    forget_broker_connections(app)
     _Outage.down_since, _Outage.retry_at = None, 0.0
 
 

@@ -11,7 +11,6 @@ proxy keeps serving; and no host keeps a file of its own.
 import io
 import json
 import os
-import time
 
 import openpyxl
 import pytest
@@ -24,9 +23,9 @@ from ops.cluster import Cluster, nginx_binary
 from reports.models import QuarterlySummary
 from tasks.models import Evidence
 
-from .. import factories
 from ..conftest import s3_bucket, s3_settings
 from ..files import pdf_bytes
+from ..polling import wait_until
 
 needs_services = pytest.mark.skipif(
     connection.vendor != "postgresql" or not os.environ.get("REDIS_URL") or not nginx_binary(),
@@ -38,13 +37,6 @@ PASSWORD = "Cluster-Check-2026!"
 CLUSTER_REDIS_DB = 7  # its own broker, cache and lock: no other test's queued job reaches its worker
 
 
-def wait_until(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
-    return result
 
 
 class Browser:

@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import uuid
 
 import openpyxl
@@ -28,6 +27,7 @@ from reports.models import QuarterlySummary
 from tasks.models import Notification
 
 from .. import factories
+from ..polling import wait_until
 
 needs_services = pytest.mark.skipif(
     connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"),
@@ -46,13 +46,6 @@ def plan_with_work(leader_user, supervisor_user):
     return plan
 
 
-def wait_until(condition, timeout, what):
-    """Poll a condition that another process makes true; fail with `what` after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def start_worker(queue, name):
