@@ -218,13 +218,16 @@ def _checks():
 
 class ReadinessView(HealthCheckView):
     """Database, cache, broker and file storage answer; 503 (not 500) when one does not, so the
-    proxy or orchestrator takes this host out of rotation."""
+    proxy or orchestrator takes this host out of rotation. Only from METRICS_ALLOWED_NETWORKS."""
 
     def get_checks(self):
         self.checks = _checks()
         return super().get_checks()
 
     async def dispatch(self, request, *args, **kwargs):
+        # The checks' errors name internal hosts and ports: for the internal network only.
+        if not address_may_read_metrics(request.META.get("REMOTE_ADDR", "")):
+            return HttpResponseNotFound()
         response = await super().dispatch(request, *args, **kwargs)
         if response.status_code == 500:
             response.status_code = 503

@@ -29,6 +29,11 @@ def test_readyz_checks_database_cache_and_storage(client):
         assert "Redis" in names, "the broker is checked where there is one"
 
 
+def test_readyz_only_for_the_internal_network(client):
+    assert client.get("/readyz", REMOTE_ADDR="203.0.113.9").status_code == 404
+    assert client.get("/readyz", REMOTE_ADDR="192.168.3.4", HTTP_ACCEPT="application/json").status_code == 200
+
+
 def test_readyz_is_503_when_storage_refuses(client, settings, s3_endpoint):
     from ..conftest import use_s3
 
