@@ -79,17 +79,18 @@ def search(user, text, *, visible_tasks):
     instructions = Instruction.objects.filter(task__in=visible_tasks).filter(_matching(INSTRUCTION_FIELDS, words))
     return SearchResults(
         text, words,
-        _first(tasks.order_by("-id"), ("plan", "lead_department")), _count(tasks),
+        _first(tasks.order_by("-id"), ("plan", "lead_department"), prefetch=("co_lead_departments",)), _count(tasks),
         _first(reports.order_by("-id"), ("task__plan", "department")), _count(reports),
         _first(instructions.order_by("-id"), ("task__plan", "author")), _count(instructions),
     )
 
 
-def _first(matches, related):
+def _first(matches, related, prefetch=()):
     """The first SHOWN matches, in two steps: their ids (one narrow query the planner gets right
-    whatever it guesses of a Chinese LIKE), then those rows with what the page shows of them."""
+    whatever it guesses of a Chinese LIKE), then those rows with what the page shows of them
+    (the joint leads too: one query for all, not one per task)."""
     ids = list(matches.values_list("pk", flat=True)[:SHOWN])
-    rows = matches.model.objects.filter(pk__in=ids).select_related(*related).in_bulk()
+    rows = matches.model.objects.filter(pk__in=ids).select_related(*related).prefetch_related(*prefetch).in_bulk()
     return [rows[pk] for pk in ids]
 
 
