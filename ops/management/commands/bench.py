@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--load-seconds", type=int, default=30)
         parser.add_argument("--output", default="bench-results.json")
         parser.add_argument("--only", default="", help="Comma-separated parts to run (import, ledger, dashboard, "
-                            "my_tasks, search, quarterly, load, cluster, storage); all by default.")
+                            "my_tasks, search, quarterly, load, cluster, storm, storage); all by default.")
 
     def handle(self, *args, import_rows, tasks, large_tasks, load_seconds, output, only, **options):
         from ops import bench
@@ -101,6 +101,11 @@ class Command(BaseCommand):
         if self._runs("cluster"):
             self.stderr.write("Proxy with one and two instances …")
             rows += bench.bench_cluster(big, leader.username, password, load_seconds)
+        if self._runs("storm"):
+            self.stderr.write("Month-end storm …")
+            from ops.storm import bench_storm
+
+            rows += bench_storm(seconds=load_seconds * 2)
         if self._runs("storage"):
             self.stderr.write("Evidence download, S3 and local …")
             from tasks.models import Task
