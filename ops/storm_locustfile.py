@@ -1,10 +1,10 @@
 """The month-end storm, for locust (run by `make bench` through ops/storm.py; not imported by the portal).
 
-Each `Office` is one unit at the end of the month. Its member of staff logs in, opens 我的任务, the
-task and the report form, and saves the month's report with a 200 KB evidence file, three
-times, as people do. Then the head of the unit logs in and submits it. Each unit does this once.
-Meanwhile `SupervisionOffice` users open the review queue and accept what has arrived, a page at
-a time. The people, their tasks and the month come from the JSON file named by STORM_PEOPLE.
+Each `Office` user takes the next unit at the end of the month: its member of staff logs in, opens
+我的任务, the task and the report form, and saves the month's report with a 200 KB evidence file,
+three times, as people do; then the head of the unit logs in and submits it. Every unit does this
+once. Meanwhile the `SupervisionOffice` users open the review queue and accept what has arrived,
+each their share of it (by report id), so that two of them never accept the same report. The people, their tasks and the month come from the JSON file named by STORM_PEOPLE.
 """
 
 import json
@@ -77,7 +77,6 @@ class Office(Portal):
         self.post_form(unit["report_path"], {
             "month": PEOPLE["month"], "progress": "月底报送，定稿。", "percent": 60, "submit": "1",
             "version": version.group(1) if version else ""}, name="submit report")
-        raise StopUser()
 
 
 class SupervisionOffice(Portal):
@@ -86,11 +85,12 @@ class SupervisionOffice(Portal):
 
     def on_start(self):
         super().on_start()
-        self.login(PEOPLE["supervisors"][next(_next_supervisor) % len(PEOPLE["supervisors"])])
+        self.share = next(_next_supervisor) % len(PEOPLE["supervisors"])
+        self.login(PEOPLE["supervisors"][self.share])
 
     @task
     def review(self):
         page = self.client.get("/review/", name="review queue").text
-        ids = REPORT_IDS.findall(page)
+        ids = [pk for pk in REPORT_IDS.findall(page) if int(pk) % len(PEOPLE["supervisors"]) == self.share]
         if ids:
             self.post_form("/review/accept/", {"reports": ids}, name="accept reports")
