@@ -388,3 +388,17 @@ def test_a_stalled_mail_server_is_cut_off_and_the_digest_job_retries(settings, l
         stalled.close()
     assert time.monotonic() - started < 20, "each attempt is cut off after EMAIL_TIMEOUT, never left hanging"
     assert Account.objects.get(pk=account.pk).digest_sent_at is None, "not marked sent: the next run sends it"
+
+
+@pytest.mark.django_db
+def test_asking_for_a_summary_while_the_store_refuses_is_not_a_500(refusing_storage, client, task, supervisor_user,
+                                                                   django_capture_on_commit_callbacks):
+    client.force_login(supervisor_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:summary_generate", args=[task.plan.year, 2]))
+    assert response.status_code == 302
+    summary = QuarterlySummary.objects.get()
+    if settings.CELERY_TASK_ALWAYS_EAGER:  # the embedded default ran it here: the failure is recorded
+        assert summary.state == QuarterlySummary.State.FAILED and summary.error
+    else:  # a worker will run it
+        assert summary.state == QuarterlySummary.State.QUEUED
