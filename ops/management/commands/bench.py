@@ -100,7 +100,9 @@ class Command(BaseCommand):
             rows += bench.bench_load(big, leader.username, password, load_seconds)
         if self._runs("cluster"):
             self.stderr.write("Proxy with one and two instances …")
-            rows += bench.bench_cluster(big, leader.username, password, load_seconds)
+            from ops.bench_hosts import bench_cluster
+
+            rows += bench_cluster(big, leader.username, password, load_seconds)
         if self._runs("storm"):
             self.stderr.write("Month-end storm …")
             from ops.storm import bench_storm
@@ -111,7 +113,9 @@ class Command(BaseCommand):
             from tasks.models import Task
 
             task = Task.objects.filter(plan=big, lead_department__memberships__user=staff_big).first()
-            rows += bench.bench_evidence_download(task, staff_big)
+            from ops.bench_hosts import bench_evidence_download
+
+            rows += bench_evidence_download(task, staff_big)
         return rows
 
     def _runs(self, part):
