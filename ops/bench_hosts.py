@@ -2,7 +2,6 @@
 with one and two instances, and an evidence download from S3 against the local disk."""
 
 import os
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -14,13 +13,12 @@ from ops.bench import BenchRow, _database_url, _row, _timed, _wrk
 
 
 def bench_cluster(big, username, password, seconds):
-    from ops.cluster import Cluster, nginx_binary
+    from ops.cluster import Cluster, nginx_binary, portal_login, portal_session
 
     wrk = shutil.which("wrk")
     if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL") or not nginx_binary() or not wrk:
         return [BenchRow("Through the proxy: 2 instances ÷ 1", 0, 0, 0, "report", "req/s",
                          "skipped: needs PostgreSQL, REDIS_URL, nginx and wrk (make bench with .ci/run's URLs)")]
-    import requests
     import urllib3
     from moto.server import ThreadedMotoServer
 
@@ -40,13 +38,8 @@ def bench_cluster(big, username, password, seconds):
         for instances in (1, 2):
             with tempfile.TemporaryDirectory() as root, Cluster(Path(root), environment, web_count=instances,
                                                                 web_workers=2 // instances, beat_count=0) as cluster:
-                session = requests.Session()
-                session.verify, session.trust_env = False, False
-                page = session.get(cluster.url + "/accounts/login/").text
-                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-                session.post(cluster.url + "/accounts/login/", data={
-                    "username": username, "password": password, "csrfmiddlewaretoken": token},
-                    headers={"Referer": cluster.url + "/accounts/login/"})
+                session = portal_session()
+                portal_login(session, cluster.url, username, password)
                 cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
                 results[instances] = {
                     "login": _wrk(wrk, cluster.url + "/accounts/login/", [], seconds),

@@ -6,6 +6,7 @@ endpoint. Used by the cluster test (tests/ops/test_cluster.py, `make cluster-che
 """
 
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -237,3 +238,26 @@ http {{
 
     def __exit__(self, *exc_info):
         self.stop()
+
+
+def portal_session():
+    """An HTTP session for the cluster: its own self-signed certificate, loopback only (no proxy or CA
+    bundle from the environment)."""
+    import requests
+    import urllib3
+
+    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    session = requests.Session()
+    session.verify, session.trust_env = False, False
+    return session
+
+
+def portal_login(session, base, username, password):
+    """Log in through the login form, as a browser does."""
+    page = session.get(base + "/accounts/login/", timeout=30).text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    answer = session.post(base + "/accounts/login/", data={"username": username, "password": password,
+                                                          "csrfmiddlewaretoken": token},
+                          headers={"Referer": base + "/accounts/login/"}, allow_redirects=False, timeout=30)
+    if answer.status_code != 302:
+        raise RuntimeError(f"{username} could not log in ({answer.status_code})")

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ops.cluster import Cluster, RedisServer
+from ops.cluster import Cluster, RedisServer, portal_login, portal_session
 
 EVIDENCE = b"%PDF-1.4\n" + b"0" * (200 * 1024) + b"\n%%EOF\n"
 VERSION = re.compile(r'name="version" value="(\d*)"')
@@ -51,30 +51,10 @@ class FaultLog:
             self.outcomes.append(Outcome(time.monotonic() - self.started, step, status, self.phase))
 
 
-def _session():
-    import requests
-    import urllib3
-
-    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
-    session = requests.Session()
-    session.verify, session.trust_env = False, False
-    return session
-
-
-def _login(session, base, username, password):
-    page = session.get(base + "/accounts/login/", timeout=30).text
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    answer = session.post(base + "/accounts/login/", data={"username": username, "password": password,
-                                                          "csrfmiddlewaretoken": token},
-                          headers={"Referer": base + "/accounts/login/"}, allow_redirects=False, timeout=30)
-    if answer.status_code != 302:
-        raise RuntimeError(f"{username} could not log in ({answer.status_code})")
-
-
 def staff_user(log, base, username, password, task, month, stop):
     """One member of staff: 我的任务, the report form, a save with evidence; again until `stop`."""
-    session = _session()
-    _login(session, base, username, password)
+    session = portal_session()
+    portal_login(session, base, username, password)
     report_path = f"/plans/{task.plan.year}/tasks/{task.number}/report/"
     while not stop.is_set():
         for step, path in (("my tasks", "/my/"), ("report form", f"{report_path}?month={month}")):
@@ -109,7 +89,7 @@ def staff_user(log, base, username, password, task, month, stop):
 
 def wait_ready(base, timeout=60):
     """Seconds until /readyz answers 200 through the proxy."""
-    session = _session()
+    session = portal_session()
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         try:
@@ -208,8 +188,8 @@ def run(*, root, database_url, people, password, tasks, month, seconds, supervis
 
         phase("normal", tick)
         redis.stop()
-        office = _session()
-        _login(office, base, supervisor.username, password)
+        office = portal_session()
+        portal_login(office, base, supervisor.username, password)
         summary_path = f"/dashboard/summaries/{plan.year}/2/generate/"
         phase("Redis down", tick / 3)
         answer = office.post(base + summary_path, data={"csrfmiddlewaretoken": office.cookies.get("csrftoken")},

@@ -28,6 +28,7 @@ def storm_people(*, units, password):
     from django.contrib.auth import get_user_model
 
     from departments.models import Membership
+    from departments.selectors import department_heads, department_members
     from ops.scale_data import scale_plan_generate
     from tasks import permissions
     from tasks.models import Task
@@ -37,9 +38,8 @@ def storm_people(*, units, password):
     for task in Task.objects.filter(plan=plan).exclude(lead_department=None).select_related("lead_department").order_by("number"):
         if task.lead_department_id in {unit["department"] for unit in chosen}:
             continue
-        members = Membership.objects.filter(department=task.lead_department, user__is_active=True).select_related("user")
-        staff = next((m.user for m in members if m.role == Membership.Role.STAFF), None)
-        head = next((m.user for m in members if m.role == Membership.Role.HEAD), None)
+        staff = next(iter(department_members(task.lead_department, role=Membership.Role.STAFF)), None)
+        head = next(iter(department_heads(task.lead_department)), None)
         if staff and head and permissions.tasks_reportable_by(staff).filter(pk=task.pk).exists():
             chosen.append({"department": task.lead_department_id, "task": task.pk, "staff": staff.username,
                            "head": head.username, "task_path": f"/plans/{plan.year}/tasks/{task.number}/",

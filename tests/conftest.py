@@ -134,15 +134,19 @@ def s3_endpoint():
     server.stop()
 
 
+def s3_client(endpoint):
+    import boto3
+
+    return boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=S3_KEYS["access_key"],
+                        aws_secret_access_key=S3_KEYS["secret_key"], region_name=S3_KEYS["region_name"])
+
+
 def s3_bucket(endpoint):
     """A new, empty bucket on the endpoint; returns its name."""
     import uuid
 
-    import boto3
-
     name = f"portal-{uuid.uuid4().hex[:12]}"
-    boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=S3_KEYS["access_key"],
-                 aws_secret_access_key=S3_KEYS["secret_key"], region_name=S3_KEYS["region_name"]).create_bucket(Bucket=name)
+    s3_client(endpoint).create_bucket(Bucket=name)
     return name
 
 

@@ -44,10 +44,6 @@ on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql",
                                    reason="the fault is PostgreSQL's (CI sets DATABASE_URL)")
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 

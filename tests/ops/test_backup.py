@@ -59,23 +59,17 @@ class RestoreTarget:
     def read(self, name):
         if self.kind == "local":
             return (self.root / name).read_bytes()
-        import boto3
+        from ..conftest import s3_client
 
-        from ..conftest import S3_KEYS
-
-        client = boto3.client("s3", endpoint_url=self.endpoint, aws_access_key_id=S3_KEYS["access_key"],
-                              aws_secret_access_key=S3_KEYS["secret_key"], region_name=S3_KEYS["region_name"])
+        client = s3_client(self.endpoint)
         return client.get_object(Bucket=self.bucket, Key=name)["Body"].read()
 
     def is_empty(self):
         if self.kind == "local":
             return not self.root.exists()
-        import boto3
+        from ..conftest import s3_client
 
-        from ..conftest import S3_KEYS
-
-        client = boto3.client("s3", endpoint_url=self.endpoint, aws_access_key_id=S3_KEYS["access_key"],
-                              aws_secret_access_key=S3_KEYS["secret_key"], region_name=S3_KEYS["region_name"])
+        client = s3_client(self.endpoint)
         return client.list_objects_v2(Bucket=self.bucket)["KeyCount"] == 0
 
 

@@ -23,7 +23,7 @@ from ops.cluster import Cluster, nginx_binary
 from reports.models import QuarterlySummary
 from tasks.models import Evidence
 
-from ..conftest import s3_bucket, s3_settings
+from ..conftest import s3_bucket, s3_client, s3_settings
 from ..files import pdf_bytes
 from ..polling import wait_until
 
@@ -197,11 +197,6 @@ def test_two_instances_one_worker_two_beats_behind_nginx(people, s3_endpoint, tm
         # Nothing was kept on a host: every file is in the bucket.
         for process in [*cluster.webs, cluster.worker, *cluster.beats]:
             assert files_on_host(process) == [], process.name
-        import boto3
-
-        from ..conftest import S3_KEYS
-
-        client = boto3.client("s3", endpoint_url=s3_endpoint, aws_access_key_id=S3_KEYS["access_key"],
-                              aws_secret_access_key=S3_KEYS["secret_key"], region_name=S3_KEYS["region_name"])
+        client = s3_client(s3_endpoint)
         keys = {item["Key"] for item in client.list_objects_v2(Bucket=bucket).get("Contents", [])}
         assert evidence.file.name in keys and summary.xlsx.name in keys and summary.docx.name in keys

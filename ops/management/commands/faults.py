@@ -9,9 +9,7 @@ import secrets
 import shutil
 import tempfile
 from collections import Counter
-from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -46,7 +44,8 @@ class Command(BaseCommand):
         from django.contrib.auth import get_user_model
         from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-        from departments.models import Membership
+        from departments.models import Department, Membership
+        from departments.selectors import department_members
         from ops import faults
         from ops.scale_data import scale_plan_generate
         from reports.models import QuarterlySummary
@@ -57,12 +56,11 @@ class Command(BaseCommand):
         plan = scale_plan_generate(tasks=200, year=2025, seed=9, evidence=False, report_months=1).plan
         password = secrets.token_urlsafe(12) + "Aa1!"
         people, tasks = [], []
-        staff = Membership.objects.filter(department__in=Task.objects.filter(plan=plan).values("lead_department"),
-                                          role=Membership.Role.STAFF, user__is_active=True).select_related("user")
-        for member in staff.order_by("user__username"):
-            task = permissions.tasks_reportable_by(member.user).filter(plan=plan).exclude(pk__in=[t.pk for t in tasks]).first()
-            if task is not None and member.user not in people:
-                people.append(member.user)
+        leads = Department.objects.filter(pk__in=Task.objects.filter(plan=plan).values("lead_department"))
+        for user in department_members(*leads, role=Membership.Role.STAFF):
+            task = permissions.tasks_reportable_by(user).filter(plan=plan).exclude(pk__in=[t.pk for t in tasks]).first()
+            if task is not None:
+                people.append(user)
                 tasks.append(task)
             if len(people) == users:
                 break
