@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotFound
 from django.views.decorators.cache import never_cache
-from health_check.views import HealthCheckView
+from health_check.views import HealthCheckView, MediaType
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 logger = logging.getLogger(__name__)
@@ -228,6 +228,12 @@ class ReadinessView(HealthCheckView):
         # The checks' errors name internal hosts and ports: for the internal network only.
         if not address_may_read_metrics(request.META.get("REMOTE_ADDR", "")):
             return HttpResponseNotFound()
+        try:
+            list(MediaType.parse_header(request.META.get("HTTP_ACCEPT", "*/*")))
+        except ValueError:
+            # django-health-check raises on a malformed Accept header: answer in JSON instead of a 500.
+            request.META["HTTP_ACCEPT"] = "application/json"
+            request.__dict__.pop("headers", None)  # request.headers is cached from META
         response = await super().dispatch(request, *args, **kwargs)
         if response.status_code == 500:
             response.status_code = 503
