@@ -132,7 +132,8 @@ class SectionDashboardView(DashboardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         plan, on, departments, department, form = self.filters()
-        dashboard = build_dashboard(plan=plan, on=on, departments=departments, section_number=kwargs["number"])
+        dashboard = build_dashboard(plan=plan, on=on, departments=departments, section_number=kwargs["number"],
+                                    lines=True)
         if not dashboard.sections:
             raise Http404
         context = self.common_context(dashboard, form, department)
@@ -148,7 +149,7 @@ class DepartmentDashboardView(DashboardMixin, TemplateView):
         department = Department.objects.filter(pk=kwargs["pk"]).first()
         if department is None or not (self.scope.everything or department in self.scope.departments):
             raise Http404
-        dashboard = build_dashboard(plan=plan, on=on, departments=[department])
+        dashboard = build_dashboard(plan=plan, on=on, departments=[department], lines=True)
         context = self.common_context(dashboard, form, department)
         context["department_row"] = next(
             (row for row in dashboard.departments if row.department == department), None

@@ -21,7 +21,7 @@ from .models import (
     TaskRequest,
 )
 
-HIDDEN_FIELDS = {"id", "version", "task", "plan", "section", "content", "instruction"}
+HIDDEN_FIELDS = {"id", "version", "task", "plan", "section", "content", "instruction", "status_stamp"}
 
 
 @dataclass

@@ -3,8 +3,10 @@
 import smtplib
 
 from celery import shared_task
+from django.utils import timezone
 
 from . import services
+from .status import stored_statuses_refresh
 
 
 # A mail server that is down or stalls (EMAIL_TIMEOUT) is tried again with growing waits; each
@@ -14,3 +16,9 @@ from . import services
 def send_notification_digests():
     """Beat job, every evening: the daily e-mail digest for people who asked for it."""
     return services.notification_digests_send()
+
+
+@shared_task(acks_late=True)
+def refresh_stored_statuses():
+    """Beat job, each day just after midnight: today's statuses stored before the first page asks."""
+    stored_statuses_refresh(today=timezone.localdate())

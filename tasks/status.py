@@ -1,10 +1,11 @@
 """The one status engine: how each task stands on a given date, and why, in words.
 
-Every page and export that shows a red/yellow/green light calls `statuses_for`; no other module
-knows the rules. It can answer "as of" a past date, e.g. a month-end.
+Every page and export that shows a red/yellow/green light reads `statuses_for` or
+`current_statuses` (the stored results); no other module knows the rules. It can answer "as of" a past date, e.g. a month-end.
 """
 
 import datetime
+import hashlib
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -12,13 +13,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .formats import month_end
-from .models import Milestone, Plan, ProgressReport, Task
+from .models import DONE_MARK, TREND_MONTHS, Milestone, Plan, ProgressReport, StoredStatus, Task, new_status_stamp
 
 
 class Light:
@@ -40,10 +40,29 @@ LABELS = {
 }
 
 
+# Reasons are kept as (code, parameters) and put into words when shown, in the reader's
+# language: a stored status (StoredStatus.reasons) holds the codes.
+REASON_TEXTS = {
+    "completed": gettext_lazy("Completed on %(date)s"),
+    "deadline_passed": gettext_lazy("Deadline passed %(days)d days ago"),
+    "milestone_overdue": gettext_lazy("Milestone ‘%(title)s’ overdue by %(days)d days"),
+    "milestone_due": gettext_lazy("Milestone ‘%(title)s’ due in %(days)d days"),
+    "deadline_near": gettext_lazy("Deadline in %(days)d days"),
+    "progress": gettext_lazy("Progress %(actual)d%%, expected %(expected)d%%"),
+    "report_missing": gettext_lazy("This month's report not submitted"),
+    "no_report": gettext_lazy("No report yet"),
+}
+
+
+def reason_text(code, parameters):
+    text = REASON_TEXTS[code]
+    return str(text) % parameters if parameters else str(text)
+
+
 @dataclass(frozen=True)
 class TaskStatus:
     light: str
-    reasons: list = field(default_factory=list)
+    reason_codes: list = field(default_factory=list)  # [(code, {parameters}), …]
     expected_percent: int | None = None
     actual_percent: int | None = None
     # The date the trouble started (late) or the nearest date at risk (warning): lists sort by it.
@@ -52,6 +71,10 @@ class TaskStatus:
     @property
     def label(self):
         return LABELS[self.light]
+
+    @property
+    def reasons(self):
+        return [reason_text(code, parameters) for code, parameters in self.reason_codes]
 
     @property
     def reason(self):
@@ -169,7 +192,7 @@ def is_report_missing(task, month, lead_reports, *, on):
 def evaluate(task, *, on, milestones, lead_reports, plan_start):
     """The status of one task on date `on`, from its milestones and its lead department's reports."""
     if is_completed_by(task, on):
-        return TaskStatus(Light.DONE, [_("Completed on %(date)s") % {"date": task.completed_on.isoformat()}], 100, 100)
+        return TaskStatus(Light.DONE, [("completed", {"date": task.completed_on.isoformat()})], 100, 100)
 
     latest = latest_counted(lead_reports, on=on)
     actual = latest.percent if latest else None
@@ -178,28 +201,26 @@ def evaluate(task, *, on, milestones, lead_reports, plan_start):
 
     late, warning, late_dates, warning_dates = [], [], [], []
     if is_task_overdue(task, on):
-        late.append(_("Deadline passed %(days)d days ago") % {"days": (on - task.deadline).days})
+        late.append(("deadline_passed", {"days": (on - task.deadline).days}))
         late_dates.append(task.deadline)
     for milestone in milestones:
         days_left = (milestone.due_date - on).days
         if is_milestone_overdue(milestone, on):
-            late.append(_("Milestone ‘%(title)s’ overdue by %(days)d days") % {"title": milestone.title, "days": -days_left})
+            late.append(("milestone_overdue", {"title": milestone.title, "days": -days_left}))
             late_dates.append(milestone.due_date)
         elif is_milestone_due_within(milestone, on, settings.STATUS_WARNING_DAYS):
-            warning.append(_("Milestone ‘%(title)s’ due in %(days)d days") % {"title": milestone.title, "days": days_left})
+            warning.append(("milestone_due", {"title": milestone.title, "days": days_left}))
             warning_dates.append(milestone.due_date)
     if task.deadline and 0 <= (task.deadline - on).days <= settings.STATUS_WARNING_DAYS:
-        warning.append(_("Deadline in %(days)d days") % {"days": (task.deadline - on).days})
+        warning.append(("deadline_near", {"days": (task.deadline - on).days}))
         warning_dates.append(task.deadline)
-    progress_words = _("Progress %(actual)d%%, expected %(expected)d%%") % {
-        "actual": actual or 0, "expected": expected or 0,
-    }
+    progress_words = ("progress", {"actual": actual or 0, "expected": expected or 0})
     if gap is not None and gap > settings.STATUS_LATE_POINTS:
         late.append(progress_words)
     elif gap is not None and gap >= settings.STATUS_WARNING_POINTS:
         warning.append(progress_words)
     if is_report_missing(task, on.replace(day=1), lead_reports, on=on):
-        warning.append(_("This month's report not submitted"))
+        warning.append(("report_missing", {}))
 
     if late:
         return TaskStatus(Light.LATE, late + warning, expected, actual, min(late_dates, default=on))
@@ -207,7 +228,7 @@ def evaluate(task, *, on, milestones, lead_reports, plan_start):
         return TaskStatus(Light.WARNING, warning, expected, actual, min(warning_dates, default=on))
     nothing_due = not any(is_milestone_due(milestone, on) for milestone in milestones)
     if latest is None and nothing_due:
-        return TaskStatus(Light.NOT_STARTED, [_("No report yet")], expected, actual)
+        return TaskStatus(Light.NOT_STARTED, [("no_report", {})], expected, actual)
     if gap is not None and -gap >= settings.STATUS_AHEAD_POINTS:
         return TaskStatus(Light.AHEAD, [progress_words], expected, actual)
     return TaskStatus(Light.NORMAL, [progress_words] if expected is not None else [], expected, actual)
@@ -222,15 +243,11 @@ class StatusInputs:
     plan_years: dict
 
 
-def load_status_inputs(tasks, *, on, scope=None):
-    """Three queries whatever the number of tasks.
-
-    `scope`, a queryset of the same tasks, lets the database select them with a subquery
-    instead of a list of thousands of ids. Rows come as light named tuples, not model instances:
-    at province scale building tens of thousands of instances was most of the dashboard's time.
-    """
+def load_status_inputs(tasks, *, on):
+    """Three queries whatever the number of tasks. Rows come as light named tuples, not model
+    instances: at province scale building tens of thousands of instances was most of the time."""
     tasks = list(tasks)
-    selector = {"task__in": scope} if scope is not None else {"task_id__in": [t.pk for t in tasks]}
+    selector = {"task_id__in": [t.pk for t in tasks]}
     milestones, reports = defaultdict(list), defaultdict(list)
     for milestone in Milestone.objects.filter(**selector).order_by("due_date", "id").values_list(
         "task_id", "title", "due_date", "done_on", named=True
@@ -248,20 +265,100 @@ def load_status_inputs(tasks, *, on, scope=None):
     return StatusInputs(milestones, reports, plan_years)
 
 
-def statuses_for(tasks, *, on, inputs=None, scope=None):
-    """Statuses of many tasks in three queries, whatever their number: {task id: TaskStatus}."""
-    tasks = list(tasks)
-    inputs = inputs or load_status_inputs(tasks, on=on, scope=scope)
-    return {
-        task.pk: evaluate(
-            task,
-            on=on,
-            milestones=inputs.milestones[task.pk],
-            lead_reports=inputs.lead_reports[task.pk],
-            plan_start=datetime.date(inputs.plan_years[task.plan_id], 1, 1),
-        )
-        for task in tasks
-    }
+# Stored statuses. A status is worked out once per task and date and kept (StoredStatus) until
+# what it was made from changes: every write to a task, its milestones or its reports replaces
+# the task's status_stamp (tasks/signals.py, `statuses_changed` for bulk writes), and a row made
+# under another stamp, or under other rules, is stale and made again when next read. The stamp
+# is read in the same query as the task's fields and before its milestones and reports, so a row
+# built while a write commits carries the old stamp and is never taken for current.
+
+# Raise when `evaluate` changes: rows stored by the old engine become stale.
+ENGINE_VERSION = 1
+STORE_CHUNK = 2000
+TASK_FIELDS = ("pk", "plan_id", "status_stamp", "deadline", "state", "completed_on")
+
+
+def rules_fingerprint():
+    rules = (ENGINE_VERSION, settings.REPORTING_DAY, settings.STATUS_WARNING_DAYS, settings.STATUS_LATE_POINTS,
+             settings.STATUS_WARNING_POINTS, settings.STATUS_AHEAD_POINTS, settings.TIME_ZONE)
+    return hashlib.sha256(repr(rules).encode()).hexdigest()[:16]
+
+
+def statuses_changed(tasks):
+    """Mark the statuses of `tasks` (a queryset) stale: for writes that send no signals."""
+    tasks.update(status_stamp=new_status_stamp())
+
+
+def current_statuses(scope, *, on):
+    """The StoredStatus rows of the tasks in `scope` (a Task queryset) as of `on`, made first for
+    any task whose row is missing or stale: a queryset to add up in SQL, one row per task."""
+    rules = rules_fingerprint()
+    valid = StoredStatus.objects.filter(on=on, rules=rules, stamp=F("task__status_stamp"))
+    stale = scope.filter(~Exists(valid.filter(task_id=OuterRef("pk")))).values_list(*TASK_FIELDS, named=True)
+    pending = list(stale)
+    for start in range(0, len(pending), STORE_CHUNK):
+        _store(pending[start:start + STORE_CHUNK], on=on, rules=rules)
+    return valid.filter(task__in=scope.values("pk"))
+
+
+def _store(tasks, *, on, rules):
+    inputs = load_status_inputs(tasks, on=on)
+    rows = [_stored_status(task, on, inputs, rules) for task in tasks]
+    StoredStatus.objects.bulk_create(rows, update_conflicts=True, unique_fields=["task", "on"],
+                                     update_fields=STORED_FIELDS)
+
+
+STORED_FIELDS = ["stamp", "rules", "light", "reasons", "expected_percent", "actual_percent", "since", "progress",
+                 "report_state", "report_due", "report_counted", "report_on_time",
+                 *(f"month_{month}" for month in TREND_MONTHS)]
+
+
+def _stored_status(task, on, inputs, rules):
+    milestones, lead_reports = inputs.milestones[task.pk], inputs.lead_reports[task.pk]
+    status = evaluate(task, on=on, milestones=milestones, lead_reports=lead_reports,
+                      plan_start=datetime.date(inputs.plan_years[task.plan_id], 1, 1))
+    month = on.replace(day=1)
+    report = next((report for report in lead_reports if report.month == month), None)
+    counted = report is not None and is_counted(report, on=on)
+    trend = {}
+    for number in range(1, on.month + 1):
+        end = min(month_end(on.replace(month=number, day=1)), on)
+        latest = latest_counted(lead_reports, on=end)
+        trend[f"month_{number}"] = DONE_MARK if is_completed_by(task, end) else (latest.percent if latest else 0)
+    return StoredStatus(
+        task_id=task.pk, on=on, stamp=task.status_stamp, rules=rules, light=status.light,
+        reasons=[[code, parameters] for code, parameters in status.reason_codes],
+        expected_percent=status.expected_percent, actual_percent=status.actual_percent, since=status.since,
+        progress=100 if status.light == Light.DONE else (status.actual_percent or 0),
+        report_state=report.state if report else "", report_due=is_report_due(task, month, on=on),
+        report_counted=counted, report_on_time=counted and is_on_time(report), **trend,
+    )
+
+
+def stored_statuses_refresh(*, today):
+    """Each morning: store today's statuses of the running plans before anyone asks, and drop
+    stale rows and those of past days other than month-ends (the ledger's dates)."""
+    for plan in Plan.objects.filter(status=Plan.Status.ACTIVE):
+        current_statuses(Task.objects.filter(plan=plan), on=default_as_of(plan.year, today))
+    past_days = StoredStatus.objects.filter(on__lt=today).values_list("on", flat=True).distinct()
+    dropped = [day for day in past_days if day != month_end(day)]
+    stale = ~Q(stamp=F("task__status_stamp")) | ~Q(rules=rules_fingerprint()) | Q(on__in=dropped)
+    StoredStatus.objects.filter(pk__in=StoredStatus.objects.filter(stale).values("pk")).delete()
+
+
+def status_from_stored(row):
+    return TaskStatus(row.light, row.reasons, row.expected_percent, row.actual_percent, row.since)
+
+
+def statuses_for(tasks, *, on):
+    """Statuses of many tasks in a fixed number of queries, whatever their number: {task id: TaskStatus}."""
+    ids = [task.pk for task in tasks]
+    statuses = {}
+    for start in range(0, len(ids), STORE_CHUNK):
+        rows = current_statuses(Task.objects.filter(pk__in=ids[start:start + STORE_CHUNK]), on=on).only(
+            "task_id", "light", "reasons", "expected_percent", "actual_percent", "since")
+        statuses.update((row.task_id, status_from_stored(row)) for row in rows)
+    return statuses
 
 
 def default_as_of(plan_year, today):

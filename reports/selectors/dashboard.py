@@ -1,29 +1,27 @@
-"""The leaders' dashboard: every figure from one pass over the plan's tasks.
+"""The leaders' dashboard: every figure added up in SQL from the stored statuses.
 
-The number of queries does not depend on the number of tasks: tasks, their cooperating offices,
-milestones, lead reports, this month's reports, sections and unanswered instructions are each
-fetched once, and everything else is counted in memory. Statuses come from tasks/status.py only.
+Each task's status as of the day is stored (tasks/status.py, StoredStatus) and only made again
+for the tasks that changed, so a dashboard built after a write costs about the same at 50,000
+tasks as at 35: the tallies by section and by lead office, the report counts and the trend are
+GROUP BY / SUM queries, and only the first entries of each list are loaded. A section's or an
+office's page, and the quarterly summary, ask for every task's line (`lines=True`).
 """
 
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, F, Q, Sum, Value, Window, prefetch_related_objects
+from django.db.models.functions import Coalesce, RowNumber
 
-from tasks.formats import month_end
-from tasks.models import Instruction, ProgressReport, Task
+from departments.models import Department
+from tasks.models import DONE_MARK, Instruction, ProgressReport, Section, Task
 from tasks.status import (
+    AWAITING_ACKNOWLEDGEMENT,
     Light,
-    is_awaiting_acknowledgement,
-    is_completed_by,
-    is_counted,
-    is_on_time,
-    is_report_due,
-    latest_counted,
-    load_status_inputs,
+    current_statuses,
     reporting_deadline,
-    statuses_for,
+    status_from_stored,
 )
 
 MATRIX_TASK_LIMIT = 300
@@ -34,10 +32,17 @@ LIGHT_ORDER = [Light.DONE, Light.AHEAD, Light.NORMAL, Light.WARNING, Light.LATE,
 
 @dataclass
 class Shortlist:
-    """The first entries of a long list, and how many more there are."""
+    """The first entries of a long list (or all of them), and how many there are in all."""
 
     items: list
+    total: int
     limit: int = LIST_LIMIT
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __bool__(self):
+        return self.total > 0
 
     @property
     def shown(self):
@@ -45,7 +50,7 @@ class Shortlist:
 
     @property
     def more(self):
-        return max(0, len(self.items) - self.limit)
+        return max(0, self.total - len(self.shown))
 
 
 @dataclass
@@ -68,8 +73,11 @@ class Tally:
     progress_total: int = 0
 
     def add(self, line):
-        self.lights[line.status.light] += 1
-        self.progress_total += 100 if line.status.light == Light.DONE else (line.status.actual_percent or 0)
+        self.add_count(line.status.light, 1, 100 if line.status.light == Light.DONE else (line.status.actual_percent or 0))
+
+    def add_count(self, light, count, progress):
+        self.lights[light] += count
+        self.progress_total += progress
 
     @property
     def total(self):
@@ -119,12 +127,16 @@ class DepartmentRow:
     due: int = 0
     submitted: int = 0
     on_time: int = 0
-    missing: list = field(default_factory=list)
+    missing: list = field(default_factory=list)  # the first lines of the tasks not reported (all with lines=True)
     unacknowledged: int = 0  # 未签收
 
     @property
+    def missing_count(self):
+        return self.due - self.submitted
+
+    @property
     def missing_short(self):
-        return Shortlist(self.missing, MISSING_TASKS_SHOWN)
+        return Shortlist(self.missing, self.missing_count, MISSING_TASKS_SHOWN)
 
 
 @dataclass
@@ -150,12 +162,12 @@ class Dashboard:
     overall: Tally
     sections: list
     departments: list
-    red: list
-    yellow: list
-    not_reported: list
-    unacknowledged: list  # 未签收: published tasks their lead unit has not acknowledged
+    red: Shortlist
+    yellow: Shortlist
+    not_reported: Shortlist  # department rows with reports missing, most missing first
+    unacknowledged: Shortlist  # 未签收: published tasks their lead unit has not acknowledged
     trend: list
-    unanswered_instructions: list
+    unanswered_instructions: Shortlist
     due: int
     submitted: int
     on_time: int
@@ -165,31 +177,11 @@ class Dashboard:
         return round(100 * self.on_time / self.due) if self.due else 0
 
     # A province's plan has thousands of tasks: a page listing them all is megabytes that nobody
-    # reads. Beyond these sizes the page shows sections and the first items of each list, and
+    # reads. Beyond this size the page shows sections and the first items of each list, and
     # the section pages and the ledger have the rest.
     @property
     def per_task_matrix(self):
         return self.overall.total <= MATRIX_TASK_LIMIT
-
-    @property
-    def red_short(self):
-        return Shortlist(self.red)
-
-    @property
-    def yellow_short(self):
-        return Shortlist(self.yellow)
-
-    @property
-    def not_reported_short(self):
-        return Shortlist(self.not_reported)
-
-    @property
-    def unacknowledged_short(self):
-        return Shortlist(self.unacknowledged)
-
-    @property
-    def instructions_short(self):
-        return Shortlist(self.unanswered_instructions)
 
 
 def plan_tasks(plan, *, departments=None, section_number=None):
@@ -205,64 +197,53 @@ def plan_tasks(plan, *, departments=None, section_number=None):
     return tasks
 
 
-def _load_tasks(scope, *order):
-    tasks = Task.objects.filter(pk__in=scope.values("pk")).select_related("section", "lead_department")
-    return list(tasks.prefetch_related("co_lead_departments").order_by(*order))
+def build_dashboard(*, plan, on, departments=None, section_number=None, lines=False):
+    """Every figure of the dashboard (or of a section's / department's drill-down).
 
-
-def build_dashboard(*, plan, on, departments=None, section_number=None):
-    """Every figure of the dashboard (or of a section's / department's drill-down)."""
+    With `lines` every task's line is loaded and every list is complete; without, a plan of
+    more than MATRIX_TASK_LIMIT tasks loads the first LIST_LIMIT entries of each list.
+    """
     scope = plan_tasks(plan, departments=departments, section_number=section_number)
-    tasks = _load_tasks(scope, "number")
-    inputs = load_status_inputs(tasks, on=on, scope=scope.values("pk"))
-    statuses = statuses_for(tasks, on=on, inputs=inputs)
+    stored = current_statuses(scope, on=on)
     month = on.replace(day=1)
-    # Only the lead office's report counts as the task's report for the month.
-    this_month = {
-        task_id: report
-        for task_id, reports in inputs.lead_reports.items()
-        for report in reports if report.month == month
-    }
 
-    overall, sections, departments_rows = Tally(), {}, {}
-    red, yellow, unacknowledged = [], [], []
-    for task in tasks:
-        task.plan = plan  # loaded once for all: the acknowledgement rule reads the plan's state
-        status = statuses[task.pk]
-        report = this_month.get(task.pk)
-        counted = report is not None and is_counted(report, on=on)
-        line = TaskLine(
-            task=task,
-            status=status,
-            report_state=report.state if report else None,
-            report_on_time=counted and is_on_time(report),
-        )
-        overall.add(line)
-        section_row = sections.setdefault(task.section_id, SectionRow(task.section))
-        section_row.tally.add(line)
-        section_row.lines.append(line)
-        if status.light == Light.LATE:
-            red.append(line)
-        elif status.light == Light.WARNING:
-            yellow.append(line)
-        if task.lead_department is None:
-            continue
-        row = departments_rows.setdefault(task.lead_department_id, DepartmentRow(task.lead_department))
-        row.tally.add(line)
-        if is_awaiting_acknowledgement(task):
-            unacknowledged.append(line)
-            row.unacknowledged += 1
-        if is_report_due(task, month, on=on):
-            row.due += 1
-            if counted:
-                row.submitted += 1
-                row.on_time += line.report_on_time
-            else:
-                row.missing.append(line)
+    overall, sections, department_rows = Tally(), {}, {}
+    for row in stored.values("task__section_id", "light").annotate(count=Count("pk"), progress=Sum("progress")):
+        overall.add_count(row["light"], row["count"], row["progress"])
+        sections.setdefault(row["task__section_id"], SectionRow(None)).tally.add_count(
+            row["light"], row["count"], row["progress"])
+    due_this_month = Q(report_due=True)
+    for row in stored.filter(task__lead_department__isnull=False).values("task__lead_department_id", "light").annotate(
+        count=Count("pk"), progress=Sum("progress"), due=Count("pk", filter=due_this_month),
+        submitted=Count("pk", filter=due_this_month & Q(report_counted=True)),
+        on_time=Count("pk", filter=due_this_month & Q(report_counted=True, report_on_time=True)),
+    ):
+        department_row = department_rows.setdefault(row["task__lead_department_id"], DepartmentRow(None))
+        department_row.tally.add_count(row["light"], row["count"], row["progress"])
+        department_row.due += row["due"]
+        department_row.submitted += row["submitted"]
+        department_row.on_time += row["on_time"]
+    for section in Section.objects.filter(pk__in=sections):
+        sections[section.pk].section = section
+    for department in Department.objects.filter(pk__in=department_rows):
+        department_rows[department.pk].department = department
+    awaiting = Task.objects.filter(pk__in=scope.values("pk")).filter(AWAITING_ACKNOWLEDGEMENT)
+    for department_id, count in awaiting.values_list("lead_department_id").annotate(Count("pk")).order_by():
+        department_rows[department_id].unacknowledged = count
 
-    by_since = lambda line: (line.status.since or on, line.task.number)  # noqa: E731
-    department_list = sorted(departments_rows.values(), key=lambda r: (r.department.order, r.department.name))
-    return Dashboard(
+    with_lines = lines or overall.total <= MATRIX_TASK_LIMIT
+    limit = None if with_lines else LIST_LIMIT
+    if with_lines:
+        for line in _lines(stored.order_by("task__number")):
+            sections[line.task.section_id].lines.append(line)
+
+    department_list = sorted(department_rows.values(), key=lambda r: (r.department.order, r.department.name))
+    missing_rows = sorted((row for row in department_list if row.missing_count), key=lambda r: -r.missing_count)
+    _add_missing_lines(stored, missing_rows[:limit], limit=None if with_lines else MISSING_TASKS_SHOWN)
+    by_since = (Coalesce("since", Value(on)), "task__number")
+    instructions = (Instruction.objects.filter(task__in=scope.values("pk"), replies__isnull=True)
+                    .select_related("task__plan", "task__lead_department", "author").order_by("created_at"))
+    dashboard = Dashboard(
         plan=plan,
         on=on,
         month=month,
@@ -270,35 +251,61 @@ def build_dashboard(*, plan, on, departments=None, section_number=None):
         overall=overall,
         sections=[sections[key] for key in sorted(sections, key=lambda k: sections[k].section.number)],
         departments=department_list,
-        red=sorted(red, key=by_since),
-        yellow=sorted(yellow, key=by_since),
-        not_reported=sorted((row for row in department_list if row.missing), key=lambda r: -len(r.missing)),
-        unacknowledged=unacknowledged,
-        trend=_trend(tasks, inputs, on),
-        unanswered_instructions=list(
-            Instruction.objects.filter(task__in=scope.values("pk"), replies__isnull=True)
-            .select_related("task__plan", "task__lead_department", "author")
-            .order_by("created_at")
-        ),
+        red=Shortlist(_lines(stored.filter(light=Light.LATE).order_by(*by_since)[:limit]), overall.red),
+        yellow=Shortlist(_lines(stored.filter(light=Light.WARNING).order_by(*by_since)[:limit]), overall.yellow),
+        not_reported=Shortlist(missing_rows, len(missing_rows)),
+        unacknowledged=Shortlist(
+            _lines(stored.filter(task__in=awaiting.values("pk")).order_by("task__number")[:limit]),
+            sum(row.unacknowledged for row in department_list)),
+        trend=_trend(stored, on, overall.total),
+        unanswered_instructions=Shortlist(list(instructions[:limit]), instructions.count()),
         due=sum(row.due for row in department_list),
         submitted=sum(row.submitted for row in department_list),
         on_time=sum(row.on_time for row in department_list),
     )
+    # The joint leads of every task shown, in one query.
+    shown = [*dashboard.red, *dashboard.yellow, *dashboard.unacknowledged,
+             *(line for row in sections.values() for line in row.lines),
+             *(line for row in missing_rows for line in row.missing)]
+    prefetch_related_objects([line.task for line in shown], "co_lead_departments")
+    return dashboard
 
 
-def _trend(tasks, inputs, on):
+def _lines(stored):
+    """TaskLines of stored statuses (a queryset or a slice of one), with what the lists show."""
+    rows = stored.select_related("task__section", "task__lead_department")
+    return [
+        TaskLine(task=row.task, status=status_from_stored(row), report_state=row.report_state or None,
+                 report_on_time=row.report_on_time)
+        for row in rows
+    ]
+
+
+def _add_missing_lines(stored, rows, *, limit):
+    """Each row's tasks whose report for the month is due and not counted: the first `limit`."""
+    if not rows:
+        return
+    by_department = {row.department.pk: row for row in rows}
+    missing = stored.filter(report_due=True, report_counted=False, task__lead_department_id__in=by_department)
+    if limit is not None:
+        missing = missing.annotate(rank=Window(RowNumber(), partition_by=F("task__lead_department_id"),
+                                               order_by=F("task__number").asc())).filter(rank__lte=limit)
+    for line in _lines(missing.order_by("task__number")):
+        by_department[line.task.lead_department_id].missing.append(line)
+
+
+def _trend(stored, on, total):
     """Per month of the plan's year up to `on`: tasks done, and average progress from reports."""
+    sums = {}
+    for number in range(1, on.month + 1):
+        column = f"month_{number}"
+        sums[f"done_{number}"] = Count("pk", filter=Q(**{column: DONE_MARK}))
+        sums[f"sum_{number}"] = Coalesce(Sum(column), 0)
+    figures = stored.aggregate(**sums) if total else {}
     points = []
-    months = [on.replace(month=m, day=1) for m in range(1, on.month + 1)]
-    for month in months:
-        end = min(month_end(month), on)
-        done, progress = 0, 0
-        for task in tasks:
-            if is_completed_by(task, end):
-                done += 1
-                progress += 100
-                continue
-            latest = latest_counted(inputs.lead_reports[task.pk], on=end)
-            progress += latest.percent if latest else 0
-        points.append(TrendPoint(month, done, round(progress / len(tasks)) if tasks else 0))
+    for number in range(1, on.month + 1):
+        done = figures.get(f"done_{number}", 0)
+        # A done task is stored as DONE_MARK (101) and counts 100 towards the average.
+        progress = figures.get(f"sum_{number}", 0) - done * (DONE_MARK - 100)
+        points.append(TrendPoint(on.replace(month=number, day=1), done, round(progress / total) if total else 0))
     return points

@@ -26,7 +26,7 @@ def quarterly_figures(*, plan, quarter, today):
     months = quarter_months(plan.year, quarter)
     start, end = months[0], month_end(months[-1])
     on = min(end, today)
-    dashboard = build_dashboard(plan=plan, on=on)
+    dashboard = build_dashboard(plan=plan, on=on, lines=True)
     lines = [line for row in dashboard.sections for line in row.lines]
     task_ids = [line.task.pk for line in lines]
     lead_of = {line.task.pk: line.task.lead_department_id for line in lines}

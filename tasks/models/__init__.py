@@ -4,10 +4,11 @@ from .instructions import Instruction, InstructionReply, Notification, Supervisi
 from .plans import Plan, Section
 from .reports import Evidence, ProgressReport, ReportReading, evidence_upload_path
 from .requests import TaskRequest
+from .statuses import DONE_MARK, TREND_MONTHS, StoredStatus, new_status_stamp
 from .tasks import Milestone, Task, TaskAdjustment, TaskGroupObjectPermission, TaskUserObjectPermission
 
 __all__ = [
     "Evidence", "Instruction", "InstructionReply", "Milestone", "Notification", "Plan", "ProgressReport", "ReportReading",
-    "Section", "SupervisionNotice", "Task", "TaskAdjustment", "TaskGroupObjectPermission", "TaskRequest", "TaskUserObjectPermission",
-    "evidence_upload_path",
+    "Section", "StoredStatus", "SupervisionNotice", "Task", "TaskAdjustment", "TaskGroupObjectPermission", "TaskRequest", "TaskUserObjectPermission",
+    "evidence_upload_path", "DONE_MARK", "TREND_MONTHS", "new_status_stamp",
 ]

@@ -1,5 +1,7 @@
 """Tasks, their object permissions and their milestones (时间节点)."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -25,6 +27,10 @@ class TaskQuerySet(models.QuerySet):
 class TaskManager(models.Manager.from_queryset(TaskQuerySet)):
     def get_by_natural_key(self, year, number):
         return self.get(plan__year=year, number=number)
+
+
+def new_status_stamp():
+    return uuid.uuid4().hex
 
 
 class Task(models.Model):
@@ -119,8 +125,12 @@ class Task(models.Model):
     )
     # Incremented by every service write; a stale form carries the old number and is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Replaced by every write to what the status engine reads about the task (tasks/status.py):
+    # a StoredStatus computed under another stamp is stale.
+    status_stamp = models.CharField(max_length=32, default=new_status_stamp, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[co_lead_departments, cooperating_departments])
+    history = HistoricalRecords(m2m_fields=[co_lead_departments, cooperating_departments],
+                                excluded_fields=["status_stamp"])
     objects = TaskManager()
 
     class Meta:

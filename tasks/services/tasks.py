@@ -13,7 +13,7 @@ from tasks.bulk_sql import (
     table,
 )
 from tasks.models import Plan, Section, Task
-from tasks.status import data_changed
+from tasks.status import data_changed, statuses_changed
 
 from .common import model_save, model_update
 
@@ -113,7 +113,10 @@ def tasks_record_bulk_import(*, created, updated, cooperating, actor, co_leads=N
     _record_task_history_in_bulk(created, history_type="+", actor=actor, when=when)
     _record_task_history_in_bulk(updated, history_type="~", actor=actor, when=when)
     permissions.sync_grants_for_tasks(task_ids)
-    data_changed()  # bulk writes send no signals
+    # Bulk writes send no signals. Created tasks have a fresh stamp already.
+    for chunk in chunks(updated):
+        statuses_changed(Task.objects.filter(pk__in=chunk))
+    data_changed()
 
 
 def _set_links_in_bulk(link, task_ids, wanted):

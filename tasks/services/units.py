@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from departments.services import department_absorb
 from tasks.models import ProgressReport, Task
-from tasks.status import data_changed
+from tasks.status import data_changed, statuses_changed
 
 from .tasks import task_assign_departments
 
@@ -40,7 +40,9 @@ def department_merge(*, source, target, actor):
             co_leads=_swap(task.co_lead_departments.all(), source, target),
             cooperating=_swap(task.cooperating_departments.all(), source, target),
         )
-    ProgressReport.objects.filter(department=source).update(department=target)
+    moved = ProgressReport.objects.filter(department=source)
+    statuses_changed(Task.objects.filter(pk__in=moved.values("task_id")))
+    moved.update(department=target)
     # History follows: past records name the unit the work now belongs to.
     ProgressReport.history.filter(department_id=source.pk).update(department_id=target.pk)
     Task.history.filter(lead_department_id=source.pk).update(lead_department_id=target.pk)

@@ -36,7 +36,8 @@ from departments.services import (
 from tasks import services
 from tasks.evidence import check_uploads
 from tasks.formats import chinese_month, month_end
-from tasks.models import Notification, Plan, ProgressReport
+from tasks.models import Notification, Plan, ProgressReport, Task
+from tasks.status import statuses_changed
 
 DEMO_PASSWORD = demo_password()
 PLAN_YEAR = 2021
@@ -347,6 +348,7 @@ class Command(BaseCommand):
         reviewed = submitted + datetime.timedelta(days=2) if final_state != ProgressReport.State.SUBMITTED else None
         # Demo timestamps tell the story's months instead of the day the demo was loaded.
         ProgressReport.objects.filter(pk=report.pk).update(submitted_at=submitted, reviewed_at=reviewed)
+        statuses_changed(Task.objects.filter(pk=report.task_id))
 
     def _print_recovery_codes(self, accounts):
         """Accounts whose role requires a second factor get demo recovery codes, one printed per run
