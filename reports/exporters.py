@@ -74,7 +74,10 @@ def row_height(values, widths, *, line_height=14.5):
     """Height that shows every wrapped line: Excel and LibreOffice do not grow rows on opening."""
     lines = 1
     for value, width in zip(values, widths):
-        needed = sum(max(1, -(-_display_width(part) // max(width - 1, 1))) for part in str(value).split("\n"))
+        text = str(value)
+        if len(text) * 1.75 <= width - 1 and "\n" not in text:
+            continue  # one line even if every character is wide: most cells, and no regex needed
+        needed = sum(max(1, -(-_display_width(part) // max(width - 1, 1))) for part in text.split("\n"))
         lines = max(lines, needed)
     return lines * line_height + 4
 

@@ -114,15 +114,19 @@ class DashboardView(DashboardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         scope = "all" if self.scope.everything else ",".join(sorted(str(d.pk) for d in self.scope.departments))
+        all_departments = self.request.GET.get("departments") == "all"
         key = "dashboard:" + hashlib.sha256("|".join([
-            data_revision(), scope, self.filter_query(), get_language(), str(timezone.localdate()),
+            data_revision(), scope, self.filter_query(), get_language(), str(timezone.localdate()), str(all_departments),
         ]).encode()).hexdigest()
         content = cache.get(key)
         if content is None:
             plan, on, departments, department, form = self.filters()
             dashboard = build_dashboard(plan=plan, on=on, departments=departments)
-            content = str(render_to_string("reports/dashboard.html#dashboard-content",
-                                           self.common_context(dashboard, form, department), request=self.request))
+            ranked = dashboard.departments_needing_attention
+            context = {**self.common_context(dashboard, form, department),
+                       "department_rows": dashboard.departments if all_departments or not ranked.more else ranked.shown,
+                       "departments_hidden": 0 if all_departments else ranked.more}
+            content = str(render_to_string("reports/dashboard.html#dashboard-content", context, request=self.request))
             cache.set(key, content, settings.DASHBOARD_CACHE_SECONDS)
         return super().get_context_data(nav="dashboard", content=mark_safe(content), **kwargs)
 

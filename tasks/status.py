@@ -275,7 +275,8 @@ def load_status_inputs(tasks, *, on):
 # Raise when `evaluate` changes: rows stored by the old engine become stale.
 ENGINE_VERSION = 1
 STORE_CHUNK = 2000
-TASK_FIELDS = ("pk", "plan_id", "status_stamp", "deadline", "state", "completed_on")
+TASK_FIELDS = ("pk", "plan_id", "section_id", "lead_department_id", "number", "status_stamp", "deadline", "state",
+               "completed_on")
 
 
 def rules_fingerprint():
@@ -289,16 +290,21 @@ def statuses_changed(tasks):
     tasks.update(status_stamp=new_status_stamp())
 
 
-def current_statuses(scope, *, on):
-    """The StoredStatus rows of the tasks in `scope` (a Task queryset) as of `on`, made first for
-    any task whose row is missing or stale: a queryset to add up in SQL, one row per task."""
+def current_statuses(scope, *, on, rows=None):
+    """The StoredStatus rows of the tasks in `scope` (a Task queryset) as of `on`, one per task,
+    made first for any task whose row is missing or stale: a queryset to add up in SQL.
+
+    The stamps are compared once, here (an anti-join); the rows returned are then selected
+    without a join: by `rows` (a Q on StoredStatus's copies, e.g. the plan) when the caller
+    has one, else by the scope as a subquery. A write committed after the check is seen by the
+    next reader's check."""
     rules = rules_fingerprint()
-    valid = StoredStatus.objects.filter(on=on, rules=rules, stamp=F("task__status_stamp"))
-    stale = scope.filter(~Exists(valid.filter(task_id=OuterRef("pk")))).values_list(*TASK_FIELDS, named=True)
+    current = StoredStatus.objects.filter(on=on, rules=rules, task_id=OuterRef("pk"), stamp=OuterRef("status_stamp"))
+    stale = scope.filter(~Exists(current)).order_by().values_list(*TASK_FIELDS, named=True)
     pending = list(stale)
     for start in range(0, len(pending), STORE_CHUNK):
         _store(pending[start:start + STORE_CHUNK], on=on, rules=rules)
-    return valid.filter(task__in=scope.values("pk"))
+    return StoredStatus.objects.filter(Q(on=on) & (rows if rows is not None else Q(task__in=scope.values("pk"))))
 
 
 def _store(tasks, *, on, rules):
@@ -308,7 +314,7 @@ def _store(tasks, *, on, rules):
                                      update_fields=STORED_FIELDS)
 
 
-STORED_FIELDS = ["stamp", "rules", "light", "reasons", "expected_percent", "actual_percent", "since", "progress",
+STORED_FIELDS = ["plan", "section", "lead_department", "number", "stamp", "rules", "light", "reasons", "expected_percent", "actual_percent", "since", "progress",
                  "report_state", "report_due", "report_counted", "report_on_time",
                  *(f"month_{month}" for month in TREND_MONTHS)]
 
@@ -326,7 +332,9 @@ def _stored_status(task, on, inputs, rules):
         latest = latest_counted(lead_reports, on=end)
         trend[f"month_{number}"] = DONE_MARK if is_completed_by(task, end) else (latest.percent if latest else 0)
     return StoredStatus(
-        task_id=task.pk, on=on, stamp=task.status_stamp, rules=rules, light=status.light,
+        task_id=task.pk, on=on, plan_id=task.plan_id, section_id=task.section_id,
+        lead_department_id=task.lead_department_id, number=task.number, stamp=task.status_stamp, rules=rules,
+        light=status.light,
         reasons=[[code, parameters] for code, parameters in status.reason_codes],
         expected_percent=status.expected_percent, actual_percent=status.actual_percent, since=status.since,
         progress=100 if status.light == Light.DONE else (status.actual_percent or 0),
@@ -355,9 +363,9 @@ def statuses_for(tasks, *, on):
     ids = [task.pk for task in tasks]
     statuses = {}
     for start in range(0, len(ids), STORE_CHUNK):
-        rows = current_statuses(Task.objects.filter(pk__in=ids[start:start + STORE_CHUNK]), on=on).only(
+        rows = current_statuses(Task.objects.filter(pk__in=ids[start:start + STORE_CHUNK]), on=on).values_list(
             "task_id", "light", "reasons", "expected_percent", "actual_percent", "since")
-        statuses.update((row.task_id, status_from_stored(row)) for row in rows)
+        statuses.update((task_id, TaskStatus(*values)) for task_id, *values in rows)
     return statuses
 
 

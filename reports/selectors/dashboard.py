@@ -15,7 +15,7 @@ from django.db.models import Count, F, Q, Sum, Value, Window, prefetch_related_o
 from django.db.models.functions import Coalesce, RowNumber
 
 from departments.models import Department
-from tasks.models import DONE_MARK, Instruction, ProgressReport, Section, Task
+from tasks.models import DONE_MARK, Instruction, ProgressReport, Section, StoredStatus, Task
 from tasks.status import (
     AWAITING_ACKNOWLEDGEMENT,
     Light,
@@ -26,6 +26,7 @@ from tasks.status import (
 
 MATRIX_TASK_LIMIT = 300
 LIST_LIMIT = 30
+DEPARTMENT_ROWS_SHOWN = 30
 MISSING_TASKS_SHOWN = 3
 LIGHT_ORDER = [Light.DONE, Light.AHEAD, Light.NORMAL, Light.WARNING, Light.LATE, Light.NOT_STARTED]
 
@@ -183,6 +184,13 @@ class Dashboard:
     def per_task_matrix(self):
         return self.overall.total <= MATRIX_TASK_LIMIT
 
+    @property
+    def departments_needing_attention(self):
+        """A province has hundreds of offices: the page lists first those with the most late
+        tasks, then missing reports, then warnings; the whole table is one click away."""
+        ranked = sorted(self.departments, key=lambda r: (-r.tally.red, -r.missing_count, -r.tally.yellow))
+        return Shortlist(ranked, len(ranked), DEPARTMENT_ROWS_SHOWN)
+
 
 def plan_tasks(plan, *, departments=None, section_number=None):
     """The tasks in scope, as a queryset used both to load them and as a subquery."""
@@ -204,21 +212,28 @@ def build_dashboard(*, plan, on, departments=None, section_number=None, lines=Fa
     more than MATRIX_TASK_LIMIT tasks loads the first LIST_LIMIT entries of each list.
     """
     scope = plan_tasks(plan, departments=departments, section_number=section_number)
-    stored = current_statuses(scope, on=on)
+    # The plan's rows are selected by their own copy of the plan (and section) without a join;
+    # an office's drill-down adds its tasks as a subquery.
+    rows = Q(plan=plan)
+    if section_number is not None:
+        rows &= Q(section__plan=plan, section__number=section_number)
+    if departments is not None:
+        rows &= Q(task__in=scope.values("pk"))
+    stored = current_statuses(scope, on=on, rows=rows)
     month = on.replace(day=1)
 
     overall, sections, department_rows = Tally(), {}, {}
-    for row in stored.values("task__section_id", "light").annotate(count=Count("pk"), progress=Sum("progress")):
+    for row in stored.values("section_id", "light").annotate(count=Count("pk"), progress=Sum("progress")):
         overall.add_count(row["light"], row["count"], row["progress"])
-        sections.setdefault(row["task__section_id"], SectionRow(None)).tally.add_count(
+        sections.setdefault(row["section_id"], SectionRow(None)).tally.add_count(
             row["light"], row["count"], row["progress"])
     due_this_month = Q(report_due=True)
-    for row in stored.filter(task__lead_department__isnull=False).values("task__lead_department_id", "light").annotate(
+    for row in stored.filter(lead_department__isnull=False).values("lead_department_id", "light").annotate(
         count=Count("pk"), progress=Sum("progress"), due=Count("pk", filter=due_this_month),
         submitted=Count("pk", filter=due_this_month & Q(report_counted=True)),
         on_time=Count("pk", filter=due_this_month & Q(report_counted=True, report_on_time=True)),
     ):
-        department_row = department_rows.setdefault(row["task__lead_department_id"], DepartmentRow(None))
+        department_row = department_rows.setdefault(row["lead_department_id"], DepartmentRow(None))
         department_row.tally.add_count(row["light"], row["count"], row["progress"])
         department_row.due += row["due"]
         department_row.submitted += row["submitted"]
@@ -234,13 +249,13 @@ def build_dashboard(*, plan, on, departments=None, section_number=None, lines=Fa
     with_lines = lines or overall.total <= MATRIX_TASK_LIMIT
     limit = None if with_lines else LIST_LIMIT
     if with_lines:
-        for line in _lines(stored.order_by("task__number")):
+        for line in _lines(stored.order_by("number")):
             sections[line.task.section_id].lines.append(line)
 
     department_list = sorted(department_rows.values(), key=lambda r: (r.department.order, r.department.name))
     missing_rows = sorted((row for row in department_list if row.missing_count), key=lambda r: -r.missing_count)
     _add_missing_lines(stored, missing_rows[:limit], limit=None if with_lines else MISSING_TASKS_SHOWN)
-    by_since = (Coalesce("since", Value(on)), "task__number")
+    by_since = (Coalesce("since", Value(on)), "number")
     instructions = (Instruction.objects.filter(task__in=scope.values("pk"), replies__isnull=True)
                     .select_related("task__plan", "task__lead_department", "author").order_by("created_at"))
     dashboard = Dashboard(
@@ -251,11 +266,11 @@ def build_dashboard(*, plan, on, departments=None, section_number=None, lines=Fa
         overall=overall,
         sections=[sections[key] for key in sorted(sections, key=lambda k: sections[k].section.number)],
         departments=department_list,
-        red=Shortlist(_lines(stored.filter(light=Light.LATE).order_by(*by_since)[:limit]), overall.red),
-        yellow=Shortlist(_lines(stored.filter(light=Light.WARNING).order_by(*by_since)[:limit]), overall.yellow),
+        red=Shortlist(_lines(_first(stored.filter(light=Light.LATE), limit, *by_since)), overall.red),
+        yellow=Shortlist(_lines(_first(stored.filter(light=Light.WARNING), limit, *by_since)), overall.yellow),
         not_reported=Shortlist(missing_rows, len(missing_rows)),
         unacknowledged=Shortlist(
-            _lines(stored.filter(task__in=awaiting.values("pk")).order_by("task__number")[:limit]),
+            _lines(_first(stored.filter(task__in=awaiting.values("pk")), limit, "number")),
             sum(row.unacknowledged for row in department_list)),
         trend=_trend(stored, on, overall.total),
         unanswered_instructions=Shortlist(list(instructions[:limit]), instructions.count()),
@@ -269,6 +284,13 @@ def build_dashboard(*, plan, on, departments=None, section_number=None, lines=Fa
              *(line for row in missing_rows for line in row.missing)]
     prefetch_related_objects([line.task for line in shown], "co_lead_departments")
     return dashboard
+
+
+def _first(stored, limit, *order):
+    """The first `limit` rows in `order` (all with None), chosen before the tasks are joined."""
+    if limit is None:
+        return stored.order_by(*order)
+    return StoredStatus.objects.filter(pk__in=stored.order_by(*order).values("pk")[:limit]).order_by(*order)
 
 
 def _lines(stored):
@@ -286,11 +308,11 @@ def _add_missing_lines(stored, rows, *, limit):
     if not rows:
         return
     by_department = {row.department.pk: row for row in rows}
-    missing = stored.filter(report_due=True, report_counted=False, task__lead_department_id__in=by_department)
+    missing = stored.filter(report_due=True, report_counted=False, lead_department_id__in=by_department)
     if limit is not None:
-        missing = missing.annotate(rank=Window(RowNumber(), partition_by=F("task__lead_department_id"),
-                                               order_by=F("task__number").asc())).filter(rank__lte=limit)
-    for line in _lines(missing.order_by("task__number")):
+        missing = missing.annotate(rank=Window(RowNumber(), partition_by=F("lead_department_id"),
+                                               order_by=F("number").asc())).filter(rank__lte=limit)
+    for line in _lines(missing.order_by("number")):
         by_department[line.task.lead_department_id].missing.append(line)
 
 

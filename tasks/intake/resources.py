@@ -8,6 +8,7 @@ headers are the column names below.
 import tablib
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.encoding import force_str
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
@@ -256,27 +257,37 @@ class TaskResource(resources.ModelResource):
 
     def import_instance(self, instance, row, **kwargs):
         instance._before = self._comparable(instance) if instance.pk else None
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        instance._warnings = []
-        if COLUMNS["lead_department"] in row or COLUMNS["cooperating_departments"] in row:
-            owners = self.lookups.owners(row.get(COLUMNS["lead_department"]), row.get(COLUMNS["cooperating_departments"]))
-            instance.lead_department = owners.lead
-            instance._co_lead_ids = tuple(d.pk for d in owners.co_leads)
-            instance._cooperating_ids = frozenset(d.pk for d in owners.cooperating) - {owners.lead and owners.lead.pk}
-            instance.owner_text = owners.owner_text[:300]
-        if COLUMNS["deadline"] in row:
-            try:
-                instance.deadline = parse_deadline(row[COLUMNS["deadline"]], plan_year=self.plan.year)[0]
-            except DeadlineError as error:
-                # Kept as written with no date: a warning in the preview, not a refused file.
-                instance.deadline = None
-                instance._warnings.append(str(error))
+        errors = self.apply_columns(instance, row)
         if errors:
             raise ValidationError(errors)
+
+    def apply_columns(self, target, row):
+        """The column rules: set on `target` what the row's cells say, and return the errors by
+        attribute. `target` is a Task on the library's path (the admin) and a PlainTask on the
+        bulk path (`import_rows_in_bulk`): both read every cell through these rules."""
+        errors = {}
+        for field in self.get_import_fields():
+            if not field.attribute or field.readonly or field.column_name not in row:
+                continue
+            try:
+                field.save(target, row)
+            except ValueError as error:
+                errors[field.attribute] = [force_str(error)]
+        target._warnings = []
+        if COLUMNS["lead_department"] in row or COLUMNS["cooperating_departments"] in row:
+            owners = self.lookups.owners(row.get(COLUMNS["lead_department"]), row.get(COLUMNS["cooperating_departments"]))
+            target.lead_department = owners.lead
+            target._co_lead_ids = tuple(d.pk for d in owners.co_leads)
+            target._cooperating_ids = frozenset(d.pk for d in owners.cooperating) - {owners.lead and owners.lead.pk}
+            target.owner_text = owners.owner_text[:300]
+        if COLUMNS["deadline"] in row:
+            try:
+                target.deadline = parse_deadline(row[COLUMNS["deadline"]], plan_year=self.plan.year)[0]
+            except DeadlineError as error:
+                # Kept as written with no date: a warning in the preview, not a refused file.
+                target.deadline = None
+                target._warnings.append(str(error))
+        return errors
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or instance.pk is None:

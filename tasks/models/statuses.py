@@ -19,6 +19,14 @@ class StoredStatus(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="stored_statuses")
     on = models.DateField()
+    # Copies of the task's place, so that a plan's figures are added up without a join: any change
+    # to them is a save of the task, which makes this row stale. No database constraint: the task
+    # (CASCADE above) cannot outlive them, and a province's rows are written by the thousand.
+    plan = models.ForeignKey("tasks.Plan", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    section = models.ForeignKey("tasks.Section", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    lead_department = models.ForeignKey("departments.Department", on_delete=models.DO_NOTHING, null=True,
+                                        db_constraint=False, related_name="+")
+    number = models.PositiveIntegerField()
     stamp = models.CharField(max_length=32)
     rules = models.CharField(max_length=16)
     light = models.CharField(max_length=12)
@@ -52,7 +60,7 @@ class StoredStatus(models.Model):
         verbose_name = _("stored status")
         verbose_name_plural = _("stored statuses")
         constraints = [models.UniqueConstraint(fields=["task", "on"], name="stored_status_task_on")]
-        indexes = [models.Index(fields=["on", "light"], name="stored_status_on_light")]
+        indexes = [models.Index(fields=["plan", "on", "light"], name="stored_status_plan_on_light")]
 
     def __str__(self):
         return f"{self.task_id} @ {self.on}: {self.light}"

@@ -113,6 +113,56 @@ def test_bulk_import_writes_history_snapshots_and_moves_grants(offices, supervis
     assert Task.objects.get(plan__year=2022, number=2).history.count() == 1
 
 
+def _imported(plan):
+    return [
+        (t.number, t.section.number, t.section.title, t.title, t.content, t.lead_department_id, t.owner_text,
+         t.responsible_leader_id, t.responsible_person, t.deadline, t.deadline_text, t.version,
+         sorted(t.co_lead_departments.values_list("pk", flat=True)),
+         sorted(t.cooperating_departments.values_list("pk", flat=True)), t.history.count())
+        for t in Task.objects.filter(plan=plan).order_by("number")
+    ]
+
+
+def _library_import(rows, plan):
+    """The admin's path: django-import-export's import_data, row by row, on the same resource."""
+    from tasks.intake.resources import TaskResource, item_rows, task_sheet_dataset
+    from tasks.intake.task_sheet import read_task_sheet
+
+    sheet = read_task_sheet(ledger_file(rows))
+    result = TaskResource(plan=plan, actor=None).import_data(task_sheet_dataset(sheet, item_rows(sheet)), dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    return [(row.import_type, sorted(getattr(row.instance, "_changed_columns", []))) for row in result.rows]
+
+
+def test_the_library_path_and_the_bulk_path_apply_the_same_rules(offices):
+    """The admin imports through django-import-export row by row; the page and the commands
+    through `import_rows_in_bulk`. Both read the cells with TaskResource.apply_columns: the same
+    file gives the same tasks, and the same edit the same changed columns."""
+    library_plan = factories.PlanFactory(year=2023)
+    first = _library_import(GOOD_ROWS, library_plan)
+    bulk = task_sheet_import(handle=ledger_file(GOOD_ROWS), plan_year=2022, actor=None, dry_run=False)
+    bulk_plan = Plan.objects.get(year=2022)
+    assert [kind for kind, _ in first] == ["new"] * 3 == [row.kind for row in bulk.rows]
+    assert _same_but_the_year(library_plan, bulk_plan)
+
+    edited = [row[:] for row in GOOD_ROWS]
+    edited[0][8], edited[1][4], edited[2][2] = "2022年9月30日", "基础教育科、宣传科", "深化改革"
+    again = _library_import(edited, library_plan)
+    bulk_again = task_sheet_import(handle=ledger_file(edited), plan_year=2022, actor=None, dry_run=False)
+    kinds = {"update": "changed", "skip": "unchanged"}
+    assert [(kinds[kind], changes) for kind, changes in again] == [(row.kind, sorted(row.changes))
+                                                                    for row in bulk_again.rows]
+    assert _same_but_the_year(library_plan, bulk_plan)
+
+
+def _same_but_the_year(one, other):
+    """“6月底” is a date of each plan's own year: the deadlines are compared without it."""
+    def without_year(plan):
+        return [(*row[:9], row[9] and row[9].replace(year=2000), *row[10:]) for row in _imported(plan)]
+    assert without_year(one) == without_year(other)
+    return True
+
+
 def test_one_bad_row_and_nothing_is_written(offices):
     bad = [row[:] for row in GOOD_ROWS]
     bad[1][0] = "第二"

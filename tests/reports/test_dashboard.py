@@ -231,3 +231,33 @@ def test_the_dashboard_and_the_ledger_group_by_kind_of_unit(client, supervisor_u
     ledger = client.get(reverse("reports:monthly_ledger"), {"year": 2021, "month": 6, "kind": "subordinate"})
     text = " ".join(str(c.value) for row in openpyxl.load_workbook(io.BytesIO(b"".join(ledger.streaming_content))).active.iter_rows() for c in row)
     assert "县区的任务" in text and "科室的任务" not in text
+
+
+def test_a_province_lists_the_offices_needing_attention_first_and_all_of_them_on_request(client, leader_user):
+    """With hundreds of offices the table shows the 30 with the most late tasks first; the
+    whole table is one link away, and it is the same page."""
+    plan = factories.PlanFactory()
+    section = factories.SectionFactory(plan=plan, number=1)
+    offices = [factories.department(f"单位{n:02d}") for n in range(35)]
+    for n, office in enumerate(offices):
+        # Office 34 has the most late tasks (deadlines passed), office 0 none.
+        for k in range(n // 5 + 1):
+            Task.objects.create(plan=plan, section=section, number=100 * n + k + 1, title=f"任务{n}-{k}",
+                                lead_department=office,
+                                deadline=datetime.date(plan.year, 1, 31) if k < n // 5 else None)
+    client.force_login(leader_user)
+    url = reverse("reports:dashboard")
+
+    def offices_listed(page):
+        table = page[page.index('id="departments-title"'):]
+        table = table[:table.index("</table>")]
+        return re.findall(r">(单位\d\d)</a>", table)
+
+    page = client.get(url, {"year": plan.year, "month": 6}).content.decode()
+    listed = offices_listed(page)
+    assert len(listed) == 30 and listed[:5] == ["单位30", "单位31", "单位32", "单位33", "单位34"]
+    assert "单位00" not in listed and "显示全部 35 个单位" in page
+
+    everything = client.get(url, {"year": plan.year, "month": 6, "departments": "all"}).content.decode()
+    assert offices_listed(everything) == [f"单位{n:02d}" for n in range(35)]
+    assert "显示全部" not in everything

@@ -85,6 +85,7 @@ def task_sheet_import(*, handle, plan_year, actor, dry_run=True, unit_choices=No
     department follow `unit_choices` (map, create, keep as text; `default_choice` otherwise).
     Raises TaskSheetError for a file that cannot be read at all.
     """
+    from ..bulk_rows import import_rows_in_bulk
     from ..resources import TaskResource, item_rows, task_sheet_dataset
 
     validate_plan_year(plan_year)
@@ -108,7 +109,7 @@ def task_sheet_import(*, handle, plan_year, actor, dry_run=True, unit_choices=No
             plan = task_services.plan_create(year=plan_year, title=f"{plan_year}年工作要点", actor=actor)
         resource = TaskResource(plan=plan, actor=actor, unit_choices=unit_choices, default_choice=default_choice)
         column_of = {f.attribute: f.column_name for f in resource.get_import_fields()}
-        result = resource.import_data(dataset, dry_run=False, use_transactions=False)
+        result = import_rows_in_bulk(resource, dataset)
         for sheet_row, row_result, values in zip(rows, result.rows, dataset.dict):
             report.rows.append(_report_row(sheet_row, row_result, values, column_of, directory))
         for base_error in result.base_errors:
