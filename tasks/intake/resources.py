@@ -94,6 +94,19 @@ class SectionWidget(widgets.Widget):
         return f"{value.label}{value.title}" if value else ""
 
 
+class NumberWidget(widgets.IntegerWidget):
+    """序号 as the reader reads it (`parse_number`: "3", "3.", "3、"), without the library's
+    locale-aware number parsing, which costs more than the rest of a row's rules."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or value == "":
+            return None
+        number = parse_number(value)
+        if number is None:
+            raise ValueError(f"“{value}”不是整数")
+        return number
+
+
 class UnitsWidget(widgets.Widget):
     """Owner cells are resolved together in `TaskResource.import_instance` (`ImportLookups.owners`)."""
 
@@ -183,7 +196,7 @@ class TaskResource(resources.ModelResource):
     object permissions in `services.tasks_record_bulk_import`.
     """
 
-    number = fields.Field("number", COLUMNS["number"], widgets.IntegerWidget())
+    number = fields.Field("number", COLUMNS["number"], NumberWidget())
     section = fields.Field("section", COLUMNS["section"], SectionWidget())
     title = fields.Field("title", COLUMNS["title"])
     content = fields.Field("content", COLUMNS["content"])

@@ -8,6 +8,7 @@ from tasks.bulk_sql import (
     chunks,
     column,
     datetime_param,
+    insert_rows,
     insert_select,
     placeholders,
     table,
@@ -132,12 +133,10 @@ def _set_links_in_bulk(link, task_ids, wanted):
                 stale.append(link_id)
     for chunk in chunks(stale):
         link.objects.filter(pk__in=chunk).delete()
-    link.objects.bulk_create(
-        [link(task_id=task_id, department_id=department_id)
-         for task_id in task_ids for department_id in dict.fromkeys(wanted[task_id])
-         if (task_id, department_id) not in present],
-        batch_size=5000,
-    )
+    insert_rows(link, ["task", "department"], [
+        (task_id, department_id) for task_id in task_ids for department_id in dict.fromkeys(wanted[task_id])
+        if (task_id, department_id) not in present
+    ])
 
 
 def _record_task_history_in_bulk(task_ids, *, history_type, actor, when):
