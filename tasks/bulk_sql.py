@@ -69,7 +69,7 @@ def insert_rows(model, field_names, rows):
 def new_ids(model, count):
     """`count` ids from the table's own sequence (PostgreSQL), for rows COPY will insert."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                        [model._meta.db_table, model._meta.pk.column, count])
         return [row[0] for row in cursor.fetchall()]
 
