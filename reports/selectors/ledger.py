@@ -7,7 +7,7 @@ from django.db.models import F, Q
 
 from tasks.formats import to_chinese
 from tasks.models import Evidence, ProgressReport, Task
-from tasks.status import COUNTED_STATES, TaskStatus, current_statuses, is_counted
+from tasks.status import COUNTED_STATES, is_counted, statuses_for
 
 from .dashboard import plan_tasks
 
@@ -35,7 +35,7 @@ LEDGER_CHUNK = 1000
 def _department_names(relation, task_ids):
     names = defaultdict(list)
     for task_id, name in (
-        relation.through.objects.filter(task__in=task_ids)
+        relation.through.objects.filter(task_id__in=task_ids)
         .order_by("department__order", "department__name")
         .values_list("task_id", "department__name")
     ):
@@ -63,23 +63,16 @@ def monthly_ledger(*, plan, month, on, section_number=None, departments=None):
         if not tasks:
             return
         last = tasks[-1]
-        through_last = Q(section__number__lt=last.section__number) | Q(section__number=last.section__number,
-                                                                       number__lte=last.number)
-        # The chunk as a subquery (its keyset range), not a list of a thousand ids to bind.
-        chunk = scope.filter(after & through_last).values("pk")
         after = Q(section__number__gt=last.section__number) | Q(section__number=last.section__number,
                                                                  number__gt=last.number)
+        chunk = [task.pk for task in tasks]
         cooperating, co_leads = _department_names(Task.cooperating_departments, chunk), _department_names(
             Task.co_lead_departments, chunk)
-        statuses = {
-            task_id: TaskStatus(*values)
-            for task_id, *values in current_statuses(scope.filter(pk__in=chunk), on=on, rows=Q(task__in=chunk))
-            .values_list("task_id", "light", "reasons", "expected_percent", "actual_percent", "since")
-        }
+        statuses = statuses_for(tasks, on=on)
         reports = {
             report.task_id: report
             for report in ProgressReport.objects.filter(
-                task_id__in=[task.pk for task in tasks], month=month, state__in=COUNTED_STATES, department_id=F("task__lead_department_id")
+                task_id__in=chunk, month=month, state__in=COUNTED_STATES, department_id=F("task__lead_department_id")
             ).values_list("pk", "task_id", "month", "state", "submitted_at", "progress", "problems", "next_steps",
                           "percent", named=True)
             if is_counted(report, on=on)
