@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -69,3 +71,74 @@ class ReminderLog(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "key", "recipient", "day"], name="one_reminder_per_item_day")
         ]
+
+
+def _points(label, default, help_text=""):
+    return models.DecimalField(label, max_digits=6, decimal_places=1, default=default, help_text=help_text)
+
+
+class ScoringRules(models.Model):
+    """One version of a plan's scoring rules (考核评分细则). Never edited: a change is a new
+    version, with its reason, in force from its month on; each month is scored by the version in
+    force then (reports/scoring.py), so every score can be traced to the rules that made it."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="scoring_rules")
+    version = models.PositiveIntegerField(_("version"))
+    effective_from = models.DateField(_("in force from"), help_text=_("The first day of the first month scored by these rules."))
+    on_time_report = _points(_("report on time"), 2)
+    late_report = _points(_("report late"), -1)
+    missing_report = _points(_("report missing"), -2)
+    returned_report = _points(_("report returned"), -1)
+    quality_excellent = _points(_("quality excellent (优)"), 3)
+    quality_good = _points(_("quality good (良)"), 2)
+    quality_fair = _points(_("quality fair (中)"), 1)
+    quality_poor = _points(_("quality poor (差)"), 0)
+    milestone_on_time = _points(_("milestone met on time"), 3)
+    completed_on_time = _points(_("task completed by its deadline"), 10)
+    supervision_notice = _points(_("督办 notice received"), -2)
+    lead_weight = models.DecimalField(_("weight of a lead unit"), max_digits=4, decimal_places=2, default=1)
+    cooperating_weight = models.DecimalField(_("weight of a cooperating unit"), max_digits=4, decimal_places=2,
+                                             default=Decimal("0.5"))
+    yellow_card_deductions = _points(_("yellow card at deductions of"), 4,
+                                     _("A unit whose deductions in a month reach this many points gets a yellow card."))
+    red_card_deductions = _points(_("red card at deductions of"), 8,
+                                  _("A unit whose deductions in a month reach this many points gets a red card."))
+    reason = models.TextField(_("reason for the change"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("set by"), on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("set at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scoring rules")
+        verbose_name_plural = _("scoring rules")
+        ordering = ["plan", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "version"], name="one_scoring_rules_version_per_plan"),
+            models.CheckConstraint(condition=models.Q(red_card_deductions__gte=models.F("yellow_card_deductions")),
+                                   name="red_card_at_or_after_yellow"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} · v{self.version}"
+
+
+class ScoreAdjustment(models.Model):
+    """A leader's change to a unit's score for a month, with the written reason (kept: never edited)."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="score_adjustments")
+    department = models.ForeignKey("departments.Department", verbose_name=_("unit"), on_delete=models.PROTECT,
+                                   related_name="score_adjustments")
+    month = models.DateField(_("month"))
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=1)
+    reason = models.TextField(_("reason"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("adjusted by"), on_delete=models.PROTECT,
+                               related_name="+")
+    created_at = models.DateTimeField(_("adjusted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("score adjustment")
+        verbose_name_plural = _("score adjustments")
+        ordering = ["plan", "month", "created_at"]
+
+    def __str__(self):
+        return f"{self.department} {self.month:%Y-%m} {self.points:+}"

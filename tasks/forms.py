@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .evidence import check_uploads
-from .models import TaskRequest
+from .models import ProgressReport, TaskRequest
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -84,6 +84,8 @@ class ReportForm(forms.Form):
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return"))])
+    quality = forms.ChoiceField(label=_("Quality grade"), required=False,
+                                choices=[("", _("Not graded")), *ProgressReport.Quality.choices])
     note = forms.CharField(label=_("Review note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 

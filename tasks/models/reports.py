@@ -22,6 +22,14 @@ class ProgressReport(models.Model):
         RETURNED = "returned", _("Returned")
         ACCEPTED = "accepted", _("Accepted")
 
+    class Quality(models.TextChoices):
+        """The grade a reviewer gives when accepting (质量评定), which the unit scoring counts."""
+
+        EXCELLENT = "excellent", _("Excellent")
+        GOOD = "good", _("Good")
+        FAIR = "fair", _("Fair")
+        POOR = "poor", _("Poor")
+
     task = models.ForeignKey(
         Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="reports"
     )
@@ -66,6 +74,7 @@ class ProgressReport(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
+    quality = models.CharField(_("quality grade"), max_length=10, choices=Quality.choices, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     history = HistoricalRecords()

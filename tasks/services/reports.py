@@ -120,20 +120,24 @@ def _refuse_own_report(report, actor):
         raise ValidationError(_("You wrote this report, so someone else must review it."))
 
 
-def _record_review(report, *, state, actor, note, expected_version):
+def _record_review(report, *, state, actor, note, expected_version, quality=""):
     model_update(instance=report, actor=actor, expected_version=expected_version, data={
         "state": state, "reviewer": actor, "reviewed_at": timezone.now(), "review_note": note.strip(),
+        "quality": quality,
     })
 
 
 @transaction.atomic
-def report_accept(*, report, actor, note="", expected_version=None):
+def report_accept(*, report, actor, note="", expected_version=None, quality=""):
+    """通过, with the reviewer's quality grade (优良中差) when given: the unit scoring counts it."""
     if report.state != ProgressReport.State.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be accepted."))
+    if quality and quality not in ProgressReport.Quality.values:
+        raise ValidationError({"quality": _("Choose a grade from the list.")})
     _refuse_own_report(report, actor)
     _record_review(
         report, state=ProgressReport.State.ACCEPTED, actor=actor, note=note,
-        expected_version=expected_version,
+        expected_version=expected_version, quality=quality,
     )
     task = report.task
     # The task may have moved on since it was loaded (another report of it accepted just before):

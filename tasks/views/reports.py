@@ -158,7 +158,8 @@ class ReviewQueueView(LoginRequiredMixin, TemplateView):
             nav="review", page=page, reports=page.object_list, total=page.paginator.count, filter_form=filter_form,
             query=params.urlencode(), errors=errors or {}, notes=notes or {},
             request_errors=request_errors or {}, request_notes=request_notes or {},
-            requests=selectors.pending_requests(self.request.user), **kwargs,
+            requests=selectors.pending_requests(self.request.user),
+            quality_choices=ReviewForm.base_fields["quality"].choices, **kwargs,
         )
 
 
@@ -195,7 +196,7 @@ class ReportReviewView(LoginRequiredMixin, View):
             try:
                 if data["decision"] == "accept":
                     services.report_accept(report=report, actor=request.user, note=data["note"],
-                                           expected_version=data["version"])
+                                           expected_version=data["version"], quality=data["quality"])
                     messages.success(request, _("Report accepted: %(report)s") % {"report": report.task.title})
                 else:
                     services.report_return(report=report, actor=request.user, note=data["note"],

@@ -115,3 +115,18 @@ def test_a_leader_marks_a_report_read_once_and_its_writer_hears_of_it(client, le
     assert Notification.objects.filter(recipient=queue["lead_head"], message__contains="圈阅").count() == 1
     page = client.get(reverse("tasks:task_detail", kwargs={"year": 2021, "number": 1})).content.decode()
     assert url not in page and "tag--read" in page
+
+
+def test_the_reviewer_grades_the_quality_when_accepting(client, supervisor_user, queue):
+    report, other = queue["reports"][3], queue["reports"][4]
+    client.force_login(supervisor_user)
+    page = client.get(reverse("tasks:review_queue")).content.decode()
+    assert '<select name="quality">' in page and ">优<" in page and ">差<" in page
+    refused = client.post(reverse("tasks:report_review", args=[other.pk]),
+                          {"decision": "accept", "quality": "superb", "version": other.version})
+    assert refused.status_code == 400
+    assert ProgressReport.objects.get(pk=other.pk).state == ProgressReport.State.SUBMITTED
+    client.post(reverse("tasks:report_review", args=[report.pk]),
+                {"decision": "accept", "quality": "excellent", "note": "", "version": report.version})
+    accepted = ProgressReport.objects.get(pk=report.pk)
+    assert (accepted.state, accepted.quality) == (ProgressReport.State.ACCEPTED, ProgressReport.Quality.EXCELLENT)
