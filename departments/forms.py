@@ -130,7 +130,8 @@ AUDIT_EVENTS = [
     ("roles_changed", _("Roles changed")), ("units_changed", _("Units changed")),
     ("plan_published", _("Plan published")), ("grants_moved", _("Permissions moved")), ("export", _("Export")),
     ("evidence_download", _("Evidence download")), ("import", _("Import")), ("admin_change", _("Admin change")),
-    ("audit_export", _("Audit log export")),
+    ("audit_export", _("Audit log export")), ("scoring_rules", _("Scoring rules changed")),
+    ("score_adjust", _("Score adjusted")),
 ]
 
 

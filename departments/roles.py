@@ -29,6 +29,8 @@ class Capability:
     MANAGE_PLANS = "manage_plans"  # the plan workspace: set up, publish (交办), adjust, archive, carry over
     MANAGE_PEOPLE = "manage_people"  # accounts: create, edit, deactivate, reset passwords, roles, unlocks
     READ_AUDIT_LOG = "read_audit_log"  # the security audit log: search and export, nothing else
+    SET_SCORING_RULES = "set_scoring_rules"  # 考核评分细则: a new version of a plan's scoring rules
+    ADJUST_SCORES = "adjust_scores"  # a unit's score for a month changed, with a written reason
 
 
 @dataclass(frozen=True)
@@ -54,12 +56,13 @@ AUDITOR = "审计管理员"
 ROLES = (
     Role(LEADER, _("Bureau leader"), frozenset({
         Capability.READ_ALL_TASKS, Capability.READ_SUMMARIES, Capability.WRITE_INSTRUCTIONS,
+        Capability.ADJUST_SCORES,
     }), "leader", "reports:dashboard"),
     Role(SUPERVISOR, _("Supervision office"), frozenset({
         Capability.READ_ALL_TASKS, Capability.SEE_DRAFT_PLANS, Capability.CHANGE_ANY_TASK,
         Capability.REVIEW_REPORTS, Capability.DECIDE_REQUESTS, Capability.IMPORT_PLANS,
         Capability.GENERATE_SUMMARIES, Capability.READ_SUMMARIES, Capability.RECEIVE_ESCALATIONS,
-        Capability.MANAGE_UNITS, Capability.MANAGE_PLANS, Capability.ISSUE_NOTICES,
+        Capability.MANAGE_UNITS, Capability.MANAGE_PLANS, Capability.ISSUE_NOTICES, Capability.SET_SCORING_RULES,
     }), "supervisor", "tasks:review_queue"),
     Role(ADMINISTRATOR, _("System administrator"), frozenset({Capability.MANAGE_UNITS}), "admin", "departments:units",
          admin_models=("departments.department", "departments.departmentalias", "departments.unitchannel",

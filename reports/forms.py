@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import ScoringRules
+
 
 class DashboardFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Plan"), coerce=int, required=False)
@@ -19,3 +21,22 @@ class DashboardFilterForm(forms.Form):
         self.fields["department"].choices = [("", _("All departments"))] + [
             (department.pk, department.name) for department in departments
         ]
+
+
+class ScoringRulesForm(forms.ModelForm):
+    """A new version of the rules: the current values, changed where needed, and why."""
+
+    effective_from = forms.TypedChoiceField(label=_("In force from"), coerce=int,
+                                            choices=[(m, f"{m}月") for m in range(1, 13)])
+    reason = forms.CharField(label=_("reason for the change"), widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=1000)
+
+    class Meta:
+        model = ScoringRules
+        fields = [*ScoringRules.VALUE_FIELDS, "reason"]
+
+
+class ScoreAdjustmentForm(forms.Form):
+    month = forms.TypedChoiceField(label=_("Month"), coerce=int, choices=[(m, f"{m}月") for m in range(1, 13)])
+    points = forms.DecimalField(label=_("Points"), max_digits=6, decimal_places=1, min_value=-100, max_value=100)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)

@@ -108,6 +108,13 @@ class ScoringRules(models.Model):
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("set at"), auto_now_add=True)
 
+    # The values a version sets (the rest say which version it is and why).
+    VALUE_FIELDS = [
+        "on_time_report", "late_report", "missing_report", "returned_report", "quality_excellent", "quality_good",
+        "quality_fair", "quality_poor", "milestone_on_time", "completed_on_time", "supervision_notice",
+        "lead_weight", "cooperating_weight", "yellow_card_deductions", "red_card_deductions",
+    ]
+
     class Meta:
         verbose_name = _("scoring rules")
         verbose_name_plural = _("scoring rules")

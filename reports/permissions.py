@@ -32,3 +32,23 @@ def can_read_summaries(user):
 
 def can_generate_summaries(user):
     return holds(user, Capability.GENERATE_SUMMARIES)
+
+
+# Unit scoring: the ranking is the bureau's, shown to everyone who opens dashboards; a unit's lines
+# to those whose dashboard scope holds the unit.
+
+def can_see_scores(user):
+    return dashboard_scope_for(user) is not None
+
+
+def can_see_unit_score(user, department):
+    scope = dashboard_scope_for(user)
+    return scope is not None and (scope.everything or department in scope.departments)
+
+
+def can_set_scoring_rules(user):
+    return holds(user, Capability.SET_SCORING_RULES)
+
+
+def can_adjust_scores(user):
+    return holds(user, Capability.ADJUST_SCORES)

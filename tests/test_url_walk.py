@@ -90,6 +90,11 @@ EXPECTED = {
     "reports:summary_file": "302 403 403 403 403 200 200 200 403 403",
     "reports:section": "302 403 200 403 403 200 200 200 403 403",
     "reports:department": "302 403 200 403 403 200 200 200 403 403 | 302 403 404 403 403 200 200 200 403 403",
+    # The ranking and the rules are shown to everyone who opens dashboards; a unit's lines to
+    # those whose dashboard holds the unit.
+    "reports:scores": "302 403 200 403 403 200 200 200 403 403",
+    "reports:unit_score": "302 403 200 403 403 200 200 200 403 403 | 302 403 404 403 403 200 200 200 403 403",
+    "reports:scoring_rules": "302 403 200 403 403 200 200 200 403 403",
     "tasks:plan_list": "302 403 403 403 403 200 403 200 403 403",
     "tasks:plan_setup": "302 403 403 403 403 200 403 200 403 403",
     "tasks:plan_publish": "302 403 403 403 403 200 403 200 403 403",
@@ -173,6 +178,7 @@ class Walk(World):
             "tasks:evidence_download": lambda: self.evidence[key].pk,
             "reports:summary_file": lambda: self.summary.pk,
             "reports:department": lambda: self.tasks[key].lead_department.pk,
+            "reports:unit_score": lambda: self.tasks[key].lead_department.pk,
             "tasks:unit_merge": lambda: self.tasks[key].lead_department.pk,
             "departments:unit_edit": lambda: self.tasks[key].lead_department.pk,
             "departments:person_edit": lambda: self.users["lead_staff" if key == "own" else "unrelated_staff"].pk,
