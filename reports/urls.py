@@ -12,6 +12,7 @@ urlpatterns = [
     path("summaries/<int:pk>/<slug:kind>/", views.SummaryFileView.as_view(), name="summary_file"),
     path("sections/<int:number>/", views.SectionDashboardView.as_view(), name="section"),
     path("departments/<int:pk>/", views.DepartmentDashboardView.as_view(), name="department"),
+    path("display/", views.DisplayView.as_view(), name="display"),
     path("scores/", score_views.ScoresView.as_view(), name="scores"),
     path("scores/units/<int:pk>/", score_views.UnitScoreView.as_view(), name="unit_score"),
     path("scores/rules/", score_views.ScoringRulesView.as_view(), name="scoring_rules"),

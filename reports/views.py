@@ -131,6 +131,25 @@ class DashboardView(DashboardMixin, TemplateView):
         return super().get_context_data(nav="dashboard", content=mark_safe(content), **kwargs)
 
 
+class DisplayView(DashboardMixin, TemplateView):
+    """大屏: the dashboard for a meeting room's 1920×1080 screen, in pages that turn by themselves
+    (static/js/display.js): the headline figures and the late tasks, then the sections six at a time."""
+
+    template_name = "reports/display.html"
+    SECTIONS_PER_PAGE = 6
+    LATE_SHOWN = 8
+
+    def get_context_data(self, **kwargs):
+        plan, on, departments, _department, form = self.filters()
+        dashboard = build_dashboard(plan=plan, on=on, departments=departments)
+        rows = [(row, stacked_bar(row.tally)) for row in dashboard.sections]
+        pages = [rows[start:start + self.SECTIONS_PER_PAGE] for start in range(0, len(rows), self.SECTIONS_PER_PAGE)]
+        return super().get_context_data(
+            plan=plan, as_of=on, dashboard=dashboard, red_shown=dashboard.red.shown[:self.LATE_SHOWN],
+            section_pages=pages, page_count=1 + len(pages), interval=settings.DISPLAY_PAGE_SECONDS,
+            refresh=settings.DISPLAY_REFRESH_SECONDS, **kwargs)
+
+
 class SectionDashboardView(DashboardMixin, TemplateView):
     template_name = "reports/section_detail.html"
 

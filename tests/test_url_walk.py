@@ -92,6 +92,7 @@ EXPECTED = {
     "reports:department": "302 403 200 403 403 200 200 200 403 403 | 302 403 404 403 403 200 200 200 403 403",
     # The ranking and the rules are shown to everyone who opens dashboards; a unit's lines to
     # those whose dashboard holds the unit.
+    "reports:display": "302 403 200 403 403 200 200 200 403 403",
     "reports:scores": "302 403 200 403 403 200 200 200 403 403",
     "reports:unit_score": "302 403 200 403 403 200 200 200 403 403 | 302 403 404 403 403 200 200 200 403 403",
     "reports:scoring_rules": "302 403 200 403 403 200 200 200 403 403",

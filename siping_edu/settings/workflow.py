@@ -52,4 +52,8 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20000)
 # The dashboard's figures are cached until the data changes; this bounds how long a cached page
 # can outlive a deployment that changes how it looks.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+# The meeting-room display (大屏) turns a page every DISPLAY_PAGE_SECONDS and reloads its figures
+# every DISPLAY_REFRESH_SECONDS (when the server answers).
+DISPLAY_PAGE_SECONDS = env.int("DISPLAY_PAGE_SECONDS", default=15)
+DISPLAY_REFRESH_SECONDS = env.int("DISPLAY_REFRESH_SECONDS", default=300)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
