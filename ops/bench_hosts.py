@@ -9,7 +9,8 @@ from pathlib import Path
 from django.db import connection
 from django.test import Client
 
-from ops.bench import BenchRow, _database_url, _row, _timed, _wrk
+from ops.bench import BenchRow, _row, _timed
+from ops.bench_load import _database_url, _wrk
 
 
 def bench_cluster(big, username, password, seconds):

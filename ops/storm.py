@@ -56,7 +56,8 @@ def storm_people(*, units, password):
 
 
 def bench_storm(*, units=100, users=40, seconds=60):
-    from ops.bench import BenchRow, _database_url
+    from ops.bench import BenchRow
+    from ops.bench_load import _database_url
     from ops.cluster import Cluster, nginx_binary
     from tasks.models import Evidence, ProgressReport
 

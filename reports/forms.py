@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import ScoringRules
@@ -34,6 +35,14 @@ class ScoringRulesForm(forms.ModelForm):
     class Meta:
         model = ScoringRules
         fields = [*ScoringRules.VALUE_FIELDS, "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Weights and card thresholds are amounts, never negative.
+        for name in ("lead_weight", "cooperating_weight", "yellow_card_deductions", "red_card_deductions"):
+            self.fields[name].min_value = 0
+            self.fields[name].widget.attrs["min"] = 0
+            self.fields[name].validators.append(MinValueValidator(0))
 
 
 class ScoreAdjustmentForm(forms.Form):

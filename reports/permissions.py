@@ -41,9 +41,16 @@ def can_see_scores(user):
     return dashboard_scope_for(user) is not None
 
 
-def can_see_unit_score(user, department):
+def units_whose_scores_are_visible(user, departments):
+    """The ids of `departments` whose score lines `user` may read (one scope lookup for all)."""
     scope = dashboard_scope_for(user)
-    return scope is not None and (scope.everything or department in scope.departments)
+    if scope is None:
+        return set()
+    return {department.pk for department in departments if scope.everything or department in scope.departments}
+
+
+def can_see_unit_score(user, department):
+    return department.pk in units_whose_scores_are_visible(user, [department])
 
 
 def can_set_scoring_rules(user):

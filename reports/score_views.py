@@ -14,7 +14,12 @@ from departments.models import Department
 
 from . import services
 from .forms import ScoreAdjustmentForm, ScoringRulesForm
-from .permissions import can_adjust_scores, can_see_unit_score, can_set_scoring_rules
+from .permissions import (
+    can_adjust_scores,
+    can_see_unit_score,
+    can_set_scoring_rules,
+    units_whose_scores_are_visible,
+)
 from .scoring import default_rules, plan_months, rules_by_month, unit_scores
 from .views import DashboardMixin
 
@@ -40,7 +45,7 @@ class ScoresView(ScoresMixin, TemplateView):
     def get_context_data(self, **kwargs):
         plan, on, months, whole_year, form = self.period()
         scores = unit_scores(plan, months=months, on=on)
-        visible = {score.department.pk for score in scores if can_see_unit_score(self.request.user, score.department)}
+        visible = units_whose_scores_are_visible(self.request.user, [score.department for score in scores])
         return super().get_context_data(
             **self.scores_context(plan, on, months, whole_year, form), scores=scores, visible=visible,
             rules=rules_by_month(plan, months)[months[-1]] if months else default_rules(plan),

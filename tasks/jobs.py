@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import services
-from .status import stored_statuses_refresh
+from .status_store import stored_statuses_refresh
 
 
 # A mail server that is down or stalls (EMAIL_TIMEOUT) is tried again with growing waits; each

@@ -105,7 +105,7 @@ def reports_shown_on_task_page(user, task):
 
 def my_task_rows(user, *, plan, month, on, section=None, role=None, report_state=None):
     """The tasks the user's departments lead or co-own, with what the my-tasks page shows."""
-    from .status import statuses_for
+    from .status_store import statuses_for
 
     my_departments = {membership.department_id for membership in working_memberships(user)}
     tasks = (
@@ -332,7 +332,7 @@ def unread_notification_count(user):
 def tasks_led_by_leader(user, *, plan, on):
     """我分管的: the plan's tasks whose responsible leader is the user, each with its status, and
     the leader's instructions on it that the lead office has not answered yet."""
-    from .status import statuses_for
+    from .status_store import statuses_for
 
     tasks = list(
         tasks_visible_to(user).filter(plan=plan, responsible_leader=user)

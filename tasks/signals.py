@@ -6,7 +6,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from departments.models import Department
 
 from .models import Instruction, InstructionReply, Milestone, Plan, ProgressReport, Section, Task, TaskRequest
-from .status import data_changed, statuses_changed
+from .status import data_changed
+from .status_store import statuses_changed
 
 WATCHED = (Plan, Section, Task, Milestone, ProgressReport, TaskRequest, Instruction, InstructionReply, Department)
 

@@ -16,13 +16,8 @@ from django.db.models.functions import Coalesce, RowNumber
 
 from departments.models import Department
 from tasks.models import DONE_MARK, Instruction, ProgressReport, Section, StoredStatus, Task
-from tasks.status import (
-    AWAITING_ACKNOWLEDGEMENT,
-    Light,
-    current_statuses,
-    reporting_deadline,
-    status_from_stored,
-)
+from tasks.status import AWAITING_ACKNOWLEDGEMENT, Light, reporting_deadline
+from tasks.status_store import current_statuses, status_from_stored
 
 MATRIX_TASK_LIMIT = 300
 LIST_LIMIT = 30

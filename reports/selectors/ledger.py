@@ -7,7 +7,8 @@ from django.db.models import F, Q
 
 from tasks.formats import to_chinese
 from tasks.models import Evidence, ProgressReport, Task
-from tasks.status import COUNTED_STATES, is_counted, statuses_for
+from tasks.status import COUNTED_STATES, is_counted
+from tasks.status_store import statuses_for
 
 from .dashboard import plan_tasks
 

@@ -12,7 +12,7 @@ from departments.selectors import department_members
 from tasks.documents import bureau_document, xml_safe
 from tasks.formats import chinese_date
 from tasks.models import SupervisionNotice
-from tasks.status import status_of
+from tasks.status_store import status_of
 
 from .common import notify, notify_units, task_url
 

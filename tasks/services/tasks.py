@@ -14,7 +14,8 @@ from tasks.bulk_sql import (
     table,
 )
 from tasks.models import Plan, Section, Task
-from tasks.status import data_changed, statuses_changed
+from tasks.status import data_changed
+from tasks.status_store import statuses_changed
 
 from .common import model_save, model_update
 

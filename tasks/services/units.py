@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from departments.services import department_absorb
 from tasks.models import ProgressReport, Task
-from tasks.status import data_changed, statuses_changed
+from tasks.status import data_changed
+from tasks.status_store import statuses_changed
 
 from .tasks import task_assign_departments
 

@@ -25,7 +25,8 @@ from tasks.forms import (
 from tasks.history import task_history
 from tasks.models import ProgressReport
 from tasks.search import search
-from tasks.status import default_as_of, is_awaiting_acknowledgement, status_of
+from tasks.status import default_as_of, is_awaiting_acknowledgement
+from tasks.status_store import status_of
 
 from .common import TaskViewMixin, require
 

@@ -10,7 +10,8 @@ from guardian.shortcuts import get_perms
 from departments.models import Department
 from tasks.models import Evidence, Milestone, ProgressReport, Task
 from ops.scale_data import scale_plan_generate
-from tasks.status import default_as_of, statuses_for
+from tasks.status import default_as_of
+from tasks.status_store import statuses_for
 
 pytestmark = pytest.mark.django_db
 

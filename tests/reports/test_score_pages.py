@@ -70,3 +70,33 @@ def test_the_supervision_office_sets_a_new_version_and_keeps_the_old(client, wor
     client.force_login(leader_user)
     assert client.post(url, {**values, "effective_from": 5, "reason": "领导改"}).status_code == 403
     assert "<form method=\"post\" class=\"rules-form\">" not in client.get(url).content.decode()
+
+
+def test_rules_that_make_no_sense_are_refused_and_nothing_changes(client, world, supervisor_user):  # noqa: F811
+    url = reverse("reports:scoring_rules") + "?year=2021&month=4"
+    client.force_login(supervisor_user)
+    values = {name: str(getattr(ScoringRules(), name)) for name in ScoringRules.VALUE_FIELDS}
+    for bad in ({"lead_weight": "-1"}, {"yellow_card_deductions": "9", "red_card_deductions": "8"},
+                {"on_time_report": "很多"}, {"effective_from": "13"}):
+        response = client.post(url, {**values, "effective_from": 3, "reason": "试一试", **bad})
+        assert response.status_code == 400, bad
+    assert not ScoringRules.objects.exists()
+
+
+def test_the_ranking_asks_the_same_queries_for_two_units_or_twenty(client, world, leader_user):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(leader_user)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("reports:scores"), QUARTER).status_code == 200
+        return len(captured)
+
+    queries()
+    few = queries()
+    for n in range(18):
+        factories.assigned_task(lead=factories.department(f"新单位{n}"), plan=world["plan"],
+                                section=world["task"].section, number=100 + n)
+    assert queries() == few

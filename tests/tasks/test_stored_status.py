@@ -10,9 +10,9 @@ from django.utils import translation
 
 from tasks import services
 from tasks.models import StoredStatus, Task
-from tasks.status import (
+from tasks.status import Light
+from tasks.status_store import (
     TASK_FIELDS,
-    Light,
     _store,
     rules_fingerprint,
     status_of,

@@ -71,7 +71,7 @@ class Command(BaseCommand):
         small = scale_plan_generate(tasks=35, year=2024, seed=1).plan
         middle = scale_plan_generate(tasks=max(tasks // 10, 35), year=2023, seed=2).plan
         big = scale_plan_generate(tasks=tasks, year=2025, seed=3).plan
-        self._analyze()
+        bench.analyze()
         rows = self.rows
         if self._runs("import"):
             self.stderr.write("Import …")
@@ -79,18 +79,18 @@ class Command(BaseCommand):
         if self._runs("ledger") or self._runs("dashboard"):
             # A past year: its dashboard is judged as of 31 December, with a trend of 12 months.
             large = scale_plan_generate(tasks=large_tasks, year=2021, seed=5, evidence=False, report_months=1).plan
-            self._analyze()
+            bench.analyze()
         if self._runs("ledger"):
             self.stderr.write("Ledger export …")
             light = scale_plan_generate(tasks=tasks, year=2026, seed=4, evidence=False, report_months=1).plan
             december = datetime.date(2026, 12, 1)
-            self._analyze()
+            bench.analyze()
             rows += bench.bench_ledger(light, december, plan_large=large)
         User = get_user_model()
         leader = User.objects.get(username="scale-00000")
         password = secrets.token_urlsafe(16)  # this throwaway database only
         staff_big = self._busiest_staff(Membership, big)
-        supervisor = User.objects.filter(groups__name=roles.SUPERVISOR).order_by("username").first()
+        supervisor = roles.users_holding(roles.Capability.REVIEW_REPORTS).order_by("username").first()
         for person in (leader, staff_big, supervisor):
             person.set_password(password)
             person.save()
@@ -109,7 +109,9 @@ class Command(BaseCommand):
             rows += bench.bench_quarterly(big, middle)
         if self._runs("load"):
             self.stderr.write("Load test …")
-            rows += bench.bench_load(big, {"leader": leader, "staff": staff_big, "supervisor": supervisor}, password,
+            from ops.bench_load import bench_load
+
+            rows += bench_load(big, {"leader": leader, "staff": staff_big, "supervisor": supervisor}, password,
                                      load_seconds)
         if self._runs("cluster"):
             self.stderr.write("Proxy with one and two instances …")
@@ -136,14 +138,6 @@ class Command(BaseCommand):
 
     def _runs(self, part):
         return not self.parts or part in self.parts
-
-    @staticmethod
-    def _analyze():
-        """Planner statistics for the data just generated, as autovacuum keeps them on a production
-        server: without them PostgreSQL guesses, and measures its guesses instead of the portal."""
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
 
     @staticmethod
     def _busiest_staff(Membership, plan):

@@ -37,7 +37,7 @@ from tasks import services
 from tasks.evidence import check_uploads
 from tasks.formats import chinese_month, month_end
 from tasks.models import Notification, Plan, ProgressReport, Task
-from tasks.status import statuses_changed
+from tasks.status_store import statuses_changed
 
 DEMO_PASSWORD = demo_password()
 PLAN_YEAR = 2021
