@@ -1,16 +1,24 @@
 """Unit scoring pages: the ranking (考核排名), a unit's lines, and the rules (考核评分细则)."""
 
 import datetime
+import hashlib
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from departments.models import Department
+from tasks.status import data_revision
 
 from . import services
 from .forms import ScoreAdjustmentForm, ScoringRulesForm
@@ -20,7 +28,7 @@ from .permissions import (
     can_set_scoring_rules,
     units_whose_scores_are_visible,
 )
-from .scoring import default_rules, plan_months, rules_by_month, unit_scores
+from .scoring import default_rules, month_cards, plan_months, rules_by_month, unit_scores
 from .views import DashboardMixin
 
 
@@ -50,6 +58,30 @@ class ScoresView(ScoresMixin, TemplateView):
             **self.scores_context(plan, on, months, whole_year, form), scores=scores, visible=visible,
             rules=rules_by_month(plan, months)[months[-1]] if months else default_rules(plan),
             can_set_rules=can_set_scoring_rules(self.request.user), **kwargs)
+
+
+class ScoreCardsView(ScoresMixin, TemplateView):
+    """The dashboard's panel of red and yellow cards for its month, loaded by htmx after the page:
+    scoring reads every task of the plan, which the dashboard itself never has to wait for.
+    Cached like the dashboard, per data revision (rules and adjustments replace it too)."""
+
+    template_name = "reports/_score_cards.html"
+
+    def get_context_data(self, **kwargs):
+        key = "score-cards:" + hashlib.sha256("|".join([
+            data_revision(), self.filter_query(), get_language(), str(timezone.localdate()),
+        ]).encode()).hexdigest()
+        content = cache.get(key)
+        if content is None:
+            plan, on, _departments, _department, form = self.filters()
+            month = on.replace(day=1)
+            cards = month_cards(plan, month, on=on)
+            visible = units_whose_scores_are_visible(self.request.user, [score.department for score in cards])
+            context = {**self.page_context(plan, on, form, None), "month": month, "visible": visible,
+                       "cards": [(score, score.cards[month]) for score in cards]}
+            content = str(render_to_string("reports/_score_cards.html#cards", context, request=self.request))
+            cache.set(key, content, settings.DASHBOARD_CACHE_SECONDS)
+        return super().get_context_data(content=mark_safe(content), **kwargs)
 
 
 class UnitScoreView(ScoresMixin, TemplateView):

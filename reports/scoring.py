@@ -87,6 +87,11 @@ class UnitScore:
         return sum((line.points for line in self.lines if line.points < 0), Decimal(0))
 
     @property
+    def deducted(self):
+        """The points deducted, as a positive number (扣 4 分)."""
+        return -self.deductions
+
+    @property
     def red_cards(self):
         return sum(1 for card in self.cards.values() if card == "red")
 
@@ -135,6 +140,13 @@ def unit_scores(plan, *, months, on):
             elif deducted >= rules[month].yellow_card_deductions:
                 score.cards[month] = "yellow"
     return ranked
+
+
+def month_cards(plan, month, *, on):
+    """The units carded for `month` as of `on`, red cards first, then by points deducted."""
+    scores = unit_scores(plan, months=[month], on=on)
+    return sorted((score for score in scores if month in score.cards),
+                  key=lambda score: (score.cards[month] != "red", score.deductions, score.department.name))
 
 
 class _Scorer:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("departments/<int:pk>/", views.DepartmentDashboardView.as_view(), name="department"),
     path("display/", views.DisplayView.as_view(), name="display"),
     path("scores/", score_views.ScoresView.as_view(), name="scores"),
+    path("scores/cards/", score_views.ScoreCardsView.as_view(), name="score_cards"),
     path("scores/units/<int:pk>/", score_views.UnitScoreView.as_view(), name="unit_score"),
     path("scores/rules/", score_views.ScoringRulesView.as_view(), name="scoring_rules"),
 ]

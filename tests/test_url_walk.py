@@ -94,6 +94,7 @@ EXPECTED = {
     # those whose dashboard holds the unit.
     "reports:display": "302 403 200 403 403 200 200 200 403 403",
     "reports:scores": "302 403 200 403 403 200 200 200 403 403",
+    "reports:score_cards": "302 403 200 403 403 200 200 200 403 403",
     "reports:unit_score": "302 403 200 403 403 200 200 200 403 403 | 302 403 404 403 403 200 200 200 403 403",
     "reports:scoring_rules": "302 403 200 403 403 200 200 200 403 403",
     "tasks:plan_list": "302 403 403 403 403 200 403 200 403 403",

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from departments.models import Membership
 from reports import services
@@ -12,6 +13,7 @@ from tasks import services as task_services
 from tasks.models import Notification
 
 from .. import factories
+from .test_scoring import scoring_world
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2021, 6, 10)
@@ -87,3 +89,23 @@ def test_completed_tasks_are_left_alone(world, supervisor_user):
     task_services.milestone_create(task=world["task"], title="出台方案", due_date=TODAY - datetime.timedelta(days=1), actor=None)
     task_services.task_complete(task=world["task"], completed_on=TODAY, actor=supervisor_user)
     assert services.reminders_send(today=TODAY) == 0
+
+
+def test_a_carded_unit_and_the_escalation_list_are_told_once_after_the_month(supervisor_user):
+    world = scoring_world()  # 甲 loses 4 points in February 2021: a yellow card
+    head = factories.member(world["lead"], role="head", username="jia-head", email="jia@example.cn")
+    staff = factories.member(world["lead"], username="jia-staff")
+
+    services.reminders_send(today=datetime.date(2021, 2, 27))
+    assert not ReminderLog.objects.filter(kind__startswith="score_card").exists(), "February has not ended"
+
+    services.reminders_send(today=datetime.date(2021, 3, 2))
+    told = "甲科室2021年2月被亮黄牌：扣 4.0 分。"
+    assert messages_of(head) == [told] and messages_of(staff) == [told]
+    assert Notification.objects.get(recipient=head).url == reverse("reports:unit_score", args=[world["lead"].pk]) + "?year=2021&month=2"
+    assert Notification.objects.get(recipient=staff).url == "", "staff cannot open the unit's score lines"
+    assert "2021年2月被亮牌的单位：甲科室（黄牌）。" in messages_of(supervisor_user)
+    assert "jia@example.cn" in [address for message in mail.outbox for address in message.to]
+
+    services.reminders_send(today=datetime.date(2021, 3, 3))
+    assert len(messages_of(head)) == 1 and messages_of(supervisor_user).count("2021年2月被亮牌的单位：甲科室（黄牌）。") == 1

@@ -100,3 +100,26 @@ def test_the_ranking_asks_the_same_queries_for_two_units_or_twenty(client, world
         factories.assigned_task(lead=factories.department(f"新单位{n}"), plan=world["plan"],
                                 section=world["task"].section, number=100 + n)
     assert queries() == few
+
+
+def test_the_dashboard_loads_the_months_cards_and_an_adjustment_replaces_them(client, world, leader_user):  # noqa: F811
+    client.force_login(leader_user)
+    dashboard = client.get(reverse("reports:dashboard"), {"year": 2021, "month": 2}).content.decode()
+    cards_url = reverse("reports:score_cards")
+    assert f'hx-get="{cards_url}?year=2021&amp;month=2"' in dashboard
+
+    panel = client.get(cards_url, {"year": 2021, "month": 2}).content.decode()
+    assert re.search(r"黄牌</strong>\s*<a[^>]*>甲科室</a>\s*<span[^>]*>扣 4.0 分", panel), panel
+    assert "乙科室" not in panel
+    assert "甲科室" not in client.get(cards_url, {"year": 2021, "month": 1}).content.decode()
+
+    url = reverse("reports:unit_score", args=[world["lead"].pk]) + "?year=2021&month=2"
+    assert client.post(url, {"month": 2, "points": "-4", "reason": "督办事项整改不力"}).status_code == 302
+    assert re.search(r"红牌</strong>\s*<a[^>]*>甲科室</a>\s*<span[^>]*>扣 8.0 分",
+                     client.get(cards_url, {"year": 2021, "month": 2}).content.decode()), \
+        "the cached panel is not served after an adjustment"
+
+
+def test_the_cards_panel_is_for_dashboard_readers_only(client, world):  # noqa: F811
+    client.force_login(factories.member(world["lead"]))
+    assert client.get(reverse("reports:score_cards"), {"year": 2021, "month": 2}).status_code == 403

@@ -24,6 +24,10 @@ def at(day, hour=10):
 
 @pytest.fixture
 def world():
+    return scoring_world()
+
+
+def scoring_world():
     """Unit 甲 leads the task, unit 乙 cooperates. Default rules: on time +2, late -1, missing -2,
     returned -1, 优 +3, 良 +2, milestone +3, completed +10, 督办 -2; lead ×1, cooperating ×0.5;
     yellow card at 4 points deducted in a month, red at 8."""
