@@ -7,7 +7,7 @@ formula: XlsxWriter's automatic conversions are switched off and every value goe
 
 import re
 
-from tasks.documents import BODY_FONT, HEADING_FONT, bureau_document, xml_safe
+from tasks.documents import BODY_FONT, HEADING_FONT, add_table, bureau_document, xml_safe
 from tasks.formats import chinese_month
 from tasks.sheets import Column, headers, open_workbook, set_widths, widths
 from tasks.status import Light
@@ -44,7 +44,7 @@ LEDGER_COLUMNS = [
 ]
 
 
-def _formats(workbook):
+def sheet_formats(workbook):
     base = {"font_name": BODY_FONT, "font_size": 11, "text_wrap": True, "valign": "top", "border": 1}
     formats = {
         "title": workbook.add_format({"font_name": HEADING_FONT, "font_size": 18, "align": "center", "valign": "vcenter"}),
@@ -86,7 +86,7 @@ def write_monthly_ledger(target, *, rows, title, unit, as_of_text):
     """Write the 月报 ledger to `target` (a path or a binary file) from `reports.selectors` rows."""
     workbook = open_workbook(target)
     sheet = workbook.add_worksheet("月报")
-    formats = _formats(workbook)
+    formats = sheet_formats(workbook)
     last_column = len(LEDGER_COLUMNS) - 1
     set_widths(sheet, LEDGER_COLUMNS)
     sheet.set_landscape()
@@ -169,13 +169,13 @@ TASK_PROGRESS_COLUMNS = [
 ]
 
 
-def _write_header(sheet, columns, formats):
+def write_header(sheet, columns, formats):
     set_widths(sheet, columns)
     for index, name in enumerate(headers(columns)):
         sheet.write_string(0, index, name, formats["header"])
 
 
-def _write_text_row(sheet, row_index, columns, row, formats):
+def write_text_row(sheet, row_index, columns, row, formats):
     for index, column in enumerate(columns):
         sheet.write_string(row_index, index, str(column.value(row)), formats[column.style_for(row)])
 
@@ -186,7 +186,7 @@ def _figure_sheet(workbook, formats, name, first_header, rows):
     sheet.set_landscape()
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
-    _write_header(sheet, columns, formats)
+    write_header(sheet, columns, formats)
     for index, (label, figures) in enumerate(rows, start=1):
         sheet.write_string(index, 0, label, formats["cell"])
         for column_index, column in enumerate(FIGURE_COLUMNS, start=1):
@@ -196,25 +196,25 @@ def _figure_sheet(workbook, formats, name, first_header, rows):
 def write_quarterly_xlsx(target, figures):
     """The quarter's tables: overall, by section, by department, late tasks, progress by task."""
     workbook = open_workbook(target)
-    formats = _formats(workbook)
+    formats = sheet_formats(workbook)
     _figure_sheet(workbook, formats, "总体", "范围", [(figures["plan"], figures["overall"])])
     _figure_sheet(workbook, formats, "分板块", "板块", [(s["label"], s) for s in figures["sections"]])
     _figure_sheet(workbook, formats, "分单位", "牵头单位", [(d["name"], d) for d in figures["departments"]])
 
     late = workbook.add_worksheet("滞后任务")
-    _write_header(late, LATE_TASK_COLUMNS, formats)
+    write_header(late, LATE_TASK_COLUMNS, formats)
     for index, task in enumerate(figures["late_tasks"], start=1):
-        _write_text_row(late, index, LATE_TASK_COLUMNS, task, formats)
+        write_text_row(late, index, LATE_TASK_COLUMNS, task, formats)
 
     detail = workbook.add_worksheet("任务进展")
-    _write_header(detail, TASK_PROGRESS_COLUMNS, formats)
+    write_header(detail, TASK_PROGRESS_COLUMNS, formats)
     detail.repeat_rows(0, 0)
     row = 1
     for section in figures["sections"]:
         detail.merge_range(row, 0, row, len(TASK_PROGRESS_COLUMNS) - 1, section["label"], formats["section"])
         row += 1
         for task in section["tasks_detail"]:
-            _write_text_row(detail, row, TASK_PROGRESS_COLUMNS, task, formats)
+            write_text_row(detail, row, TASK_PROGRESS_COLUMNS, task, formats)
             row += 1
     workbook.close()
 
@@ -222,7 +222,6 @@ def write_quarterly_xlsx(target, figures):
 def write_quarterly_docx(target, figures):
     """A narrative in the style of a bureau's quarterly summary: title, sections, a paragraph per task."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm
 
     document = bureau_document()
 
@@ -255,21 +254,9 @@ def write_quarterly_docx(target, figures):
                 paragraph.add_run(xml_safe(f"存在问题：{task['open_problems']}"))
     document.add_heading("滞后任务", level=1)
     if figures["late_tasks"]:
-        table = document.add_table(rows=1, cols=4)
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ["序号", "工作任务", "牵头单位", "滞后原因"]):
-            cell.text = text
-        for task in figures["late_tasks"]:
-            for cell, text in zip(table.add_row().cells, [task["number"], task["title"], task["lead_department"], task["reason"]]):
-                cell.text = xml_safe(text)
-        # Word reads the cell widths, LibreOffice the grid's: set both.
-        table.autofit = False
-        widths = (Cm(1.3), Cm(4.5), Cm(3), Cm(7.5))
-        for column, width in zip(table.columns, widths):
-            column.width = width
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths):
-                cell.width = width
+        add_table(document, ["序号", "工作任务", "牵头单位", "滞后原因"],
+                  [[task["number"], task["title"], task["lead_department"], task["reason"]] for task in figures["late_tasks"]],
+                  (1.3, 4.5, 3, 7.5))
     else:
         document.add_paragraph("本季度无滞后任务。")
     document.save(target)

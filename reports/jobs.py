@@ -13,19 +13,28 @@ from . import services
 # Database hiccups and a file store that refuses (full, unreachable) are worth retrying, with
 # backoff; a bug is not. Either way the failure is recorded on the summary.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, *storage_errors())
+# The jobs that build a document: redelivered if a worker dies mid-way, retried with backoff.
+BUILD_JOB = {"acks_late": True, "reject_on_worker_lost": True, "autoretry_for": TRANSIENT_ERRORS,
+             "retry_backoff": True, "retry_backoff_max": 600, "max_retries": 5}
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=5,
-)
+@shared_task(**BUILD_JOB)
 def generate_quarterly_summary(plan_id, quarter):
     plan = Plan.objects.get(pk=plan_id)
     services.summary_generate(plan=plan, quarter=quarter)
+
+
+@shared_task(**BUILD_JOB)
+def generate_score_bulletin(plan_id, month):
+    plan = Plan.objects.get(pk=plan_id)
+    services.bulletin_generate(plan=plan, month=month)
+
+
+@shared_task(acks_late=True)
+def generate_due_bulletins():
+    """Beat job at 03:00 on the first of each month: last month's bulletin, and on 1 January the
+    year's; ones already made are not requested again."""
+    services.bulletins_request_due(today=timezone.localdate())
 
 
 @shared_task(acks_late=True)
@@ -47,5 +56,5 @@ def send_daily_reminders():
 
 @shared_task(acks_late=True)
 def resend_waiting_summaries():
-    """Beat job, every five minutes: summaries queued while the broker was unreachable."""
+    """Beat job, every five minutes: summaries and bulletins queued while the broker was unreachable."""
     return services.summaries_resend_waiting()

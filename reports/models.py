@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from tasks.models import Plan
 
 
-class QuarterlySummary(models.Model):
-    """A plan's quarterly progress summary (季度进展总结): figures as data, plus .xlsx and .docx."""
+class GeneratedFiles(models.Model):
+    """A document a job builds (figures as data, plus .xlsx and .docx): its state and files.
+    `reports.services.generated` queues, builds and swaps the files of every kind alike."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -18,10 +19,6 @@ class QuarterlySummary(models.Model):
 
     BUSY_STATES = (State.QUEUED, State.RUNNING)
 
-    plan = models.ForeignKey(
-        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="quarterly_summaries"
-    )
-    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=[(q, f"第{q}季度") for q in range(1, 5)])
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     error = models.TextField(_("error"), blank=True)
     figures = models.JSONField(_("figures"), default=dict, blank=True)
@@ -37,6 +34,25 @@ class QuarterlySummary(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
 
     class Meta:
+        abstract = True
+
+    @property
+    def is_busy(self):
+        """Queued or running: another request would only queue the same work again."""
+        return self.state in self.BUSY_STATES
+
+
+class QuarterlySummary(GeneratedFiles):
+    """A plan's quarterly progress summary (季度进展总结)."""
+
+    FOLDER = "summaries"
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="quarterly_summaries"
+    )
+    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=[(q, f"第{q}季度") for q in range(1, 5)])
+
+    class Meta:
         verbose_name = _("quarterly summary")
         verbose_name_plural = _("quarterly summaries")
         ordering = ["-plan__year", "-quarter"]
@@ -49,9 +65,40 @@ class QuarterlySummary(models.Model):
         return f"{self.plan} · 第{self.quarter}季度"
 
     @property
-    def is_busy(self):
-        """Queued or running: another request would only queue the same work again."""
-        return self.state in self.BUSY_STATES
+    def file_prefix(self):
+        return f"{self.plan.year}-Q{self.quarter}-"
+
+
+class ScoreBulletin(GeneratedFiles):
+    """A plan's scoring bulletin (考核通报) for a month, or for the year (month 0): the ranking,
+    commended and named units and each unit's remarks, as a .docx in the bureau's layout and an
+    .xlsx of the scores."""
+
+    FOLDER = "bulletins"
+    WHOLE_YEAR = 0
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="score_bulletins")
+    month = models.PositiveSmallIntegerField(_("month"), help_text=_("1–12, or 0 for the whole year."))
+
+    class Meta:
+        verbose_name = _("scoring bulletin")
+        verbose_name_plural = _("scoring bulletins")
+        ordering = ["-plan__year", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "month"], name="one_bulletin_per_plan_month"),
+            models.CheckConstraint(condition=models.Q(month__gte=0, month__lte=12), name="bulletin_month_0_to_12"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} · {self.period_label}"
+
+    @property
+    def period_label(self):
+        return f"{self.plan.year}年度" if self.month == self.WHOLE_YEAR else f"{self.plan.year}年{self.month}月"
+
+    @property
+    def file_prefix(self):
+        return f"{self.plan.year}-M{self.month:02d}-"
 
 
 class ReminderLog(models.Model):

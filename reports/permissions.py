@@ -41,6 +41,11 @@ def can_see_scores(user):
     return dashboard_scope_for(user) is not None
 
 
+def can_read_bulletins(user):
+    """A bulletin is published to every unit: whoever reads the ranking reads the bulletins."""
+    return can_see_scores(user)
+
+
 def units_whose_scores_are_visible(user, departments):
     """The ids of `departments` whose score lines `user` may read (one scope lookup for all)."""
     scope = dashboard_scope_for(user)

@@ -11,17 +11,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
-from django.contrib import messages
 from django.http import FileResponse
-from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from departments import audit
 from departments.models import Department
-from siping_edu.stored_files import download_response
 from tasks import selectors as task_selectors
 from tasks.formats import whole_number
 from tasks.status import data_revision, default_as_of, month_end
@@ -29,8 +24,7 @@ from tasks.status import data_revision, default_as_of, month_end
 from . import services
 from .charts import stacked_bar, trend_chart
 from .forms import DashboardFilterForm
-from .models import QuarterlySummary
-from .permissions import can_generate_summaries, can_read_summaries, dashboard_scope_for
+from .permissions import dashboard_scope_for
 from .selectors import build_dashboard
 
 
@@ -194,55 +188,3 @@ class MonthlyLedgerDownloadView(DashboardMixin, View):
             unit=department.name if department else "",
         )
         return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
-
-
-class SummaryListView(DashboardMixin, TemplateView):
-    """The plan's quarterly summaries, their state (polled by htmx while running) and files."""
-
-    template_name = "reports/summary_list.html"
-
-    def get_template_names(self):
-        if self.request.htmx:
-            return ["reports/summary_list.html#summaries"]
-        return [self.template_name]
-
-    def get_context_data(self, **kwargs):
-        if not can_read_summaries(self.request.user):
-            raise PermissionDenied
-        plan, on, _departments, _department, form = self.filters()
-        summaries = {summary.quarter: summary for summary in services.summaries_for_plan(plan)}
-        rows = [(quarter, summaries.get(quarter)) for quarter in range(1, 5)]
-        return super().get_context_data(
-            nav="dashboard", plan=plan, rows=rows, filter_form=form,
-            can_generate=can_generate_summaries(self.request.user),
-            polling=any(s and s.is_busy for _q, s in rows),
-            **kwargs,
-        )
-
-
-class SummaryGenerateView(DashboardMixin, View):
-    def post(self, request, year, quarter):
-        if not can_generate_summaries(request.user):
-            raise PermissionDenied
-        plan = task_selectors.plan_for_viewer(request.user, year=year)
-        if quarter not in (1, 2, 3, 4):
-            raise Http404
-        services.summary_request(plan=plan, quarter=quarter, actor=request.user)
-        messages.success(request, _("The summary is being generated; this page updates by itself."))
-        return redirect(f"{reverse('reports:summaries')}?year={year}")
-
-
-class SummaryFileView(DashboardMixin, View):
-    CONTENT_TYPES = {"xlsx": XLSX, "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-
-    def get(self, request, pk, kind):
-        if not can_read_summaries(request.user):
-            raise PermissionDenied
-        summary = QuarterlySummary.objects.filter(
-            pk=pk, plan__in=task_selectors.plans_visible_to(request.user)
-        ).select_related("plan").first()
-        if summary is None or kind not in self.CONTENT_TYPES or not getattr(summary, kind):
-            raise Http404
-        name = f"{summary.plan.title}第{summary.quarter}季度落实情况总结.{kind}"
-        audit.record("export", obj=summary, detail=name)
-        return download_response(getattr(summary, kind), filename=name, content_type=self.CONTENT_TYPES[kind])

@@ -27,3 +27,27 @@ def bureau_document(*, body_size=14):
         style.font.color.rgb = RGBColor(0, 0, 0)
         style.element.rPr.rFonts.set(qn("w:eastAsia"), HEADING_FONT)
     return document
+
+
+def add_table(document, header, rows, widths_cm):
+    """A bordered table with a header row, each column as wide as `widths_cm` says."""
+    from docx.shared import Cm
+
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for values in rows:
+        for cell, text in zip(table.add_row().cells, values):
+            cell.text = xml_safe(text)
+    # Word reads the cell widths, LibreOffice the grid's: set both.
+    table.autofit = False
+    widths = [Cm(width) for width in widths_cm]
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+    return table

@@ -88,6 +88,10 @@ EXPECTED = {
     "reports:summaries": "302 403 403 403 403 200 200 200 403 403",
     "reports:summary_generate": "302 403 403 403 403 302 403 302 403 403",
     "reports:summary_file": "302 403 403 403 403 200 200 200 403 403",
+    # Bulletins are published to every unit: whoever opens dashboards reads them.
+    "reports:bulletins": "302 403 200 403 403 200 200 200 403 403",
+    "reports:bulletin_generate": "302 403 403 403 403 302 403 302 403 403",
+    "reports:bulletin_file": "302 403 200 403 403 200 200 200 403 403",
     "reports:section": "302 403 200 403 403 200 200 200 403 403",
     "reports:department": "302 403 200 403 403 200 200 200 403 403 | 302 403 404 403 403 200 200 200 403 403",
     # The ranking and the rules are shown to everyone who opens dashboards; a unit's lines to
@@ -144,6 +148,8 @@ class Walk(World):
         self.sessions = {}
         report_services.summary_generate(plan=self.tasks["own"].plan, quarter=1, today=datetime.date(2021, 4, 2))
         self.summary = QuarterlySummary.objects.get()
+        self.bulletin = report_services.bulletin_generate(plan=self.tasks["own"].plan, month=3,
+                                                          today=datetime.date(2021, 4, 2))
         self.notices = {key: task_services.supervision_notice_issue(
             task=task, actor=self.users["supervisor"], requirements="倒排工期，按时完成。") for key, task in self.tasks.items()}
         # Published (交办), so that its lead units are asked to acknowledge (签收) their tasks.
@@ -152,12 +158,12 @@ class Walk(World):
     def url(self, name, route, key):
         task = self.tasks[key]
         values = {
-            "year": str(task.plan.year), "number": str(task.number), "kind": "extension", "quarter": "1",
+            "year": str(task.plan.year), "number": str(task.number), "kind": "extension", "key": "1",
             "pk": str(self._pk(name, key)), "app_label": "tasks", "object_id": "1", "content_type_id": "1",
         }
         if name == "reports:section":
             values["number"] = "1"
-        if name == "reports:summary_file":
+        if name in ("reports:summary_file", "reports:bulletin_file"):
             values["kind"] = "xlsx"
 
         def fill(match):
@@ -179,6 +185,7 @@ class Walk(World):
             "tasks:request_decide": lambda: self.requests[key].pk,
             "tasks:evidence_download": lambda: self.evidence[key].pk,
             "reports:summary_file": lambda: self.summary.pk,
+            "reports:bulletin_file": lambda: self.bulletin.pk,
             "reports:department": lambda: self.tasks[key].lead_department.pk,
             "reports:unit_score": lambda: self.tasks[key].lead_department.pk,
             "tasks:unit_merge": lambda: self.tasks[key].lead_department.pk,
@@ -192,7 +199,7 @@ class Walk(World):
 POST_ONLY = {
     "logout", "set_language", "tasks:responsible_person", "tasks:milestone_create", "tasks:instruction_create",
     "tasks:instruction_reply", "tasks:milestone_update", "tasks:milestone_done", "tasks:milestone_reopen",
-    "tasks:report_review", "tasks:request_decide", "tasks:notifications_read", "reports:summary_generate",
+    "tasks:report_review", "tasks:request_decide", "tasks:notifications_read", "reports:summary_generate", "reports:bulletin_generate",
     "tasks:notice_create", "tasks:report_read", "tasks:review_batch", "tasks:plan_archive", "tasks:plan_sections", "tasks:plan_task_create", "tasks:task_acknowledge", "tasks:acknowledge_all", "tasks:unit_merge",
 }
 

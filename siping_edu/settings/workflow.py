@@ -56,4 +56,6 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 # every DISPLAY_REFRESH_SECONDS (when the server answers).
 DISPLAY_PAGE_SECONDS = env.int("DISPLAY_PAGE_SECONDS", default=15)
 DISPLAY_REFRESH_SECONDS = env.int("DISPLAY_REFRESH_SECONDS", default=300)
+# Scoring bulletins (考核通报) commend the units ranked this high that got no card in the period.
+BULLETIN_COMMENDED_RANKS = env.int("BULLETIN_COMMENDED_RANKS", default=3)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
