@@ -1,11 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django.utils.translation import gettext as _
 
 from . import services
-from .models import Department, Membership
+from .models import Department, IntegrationToken, Membership
 
 
 class MembershipInline(admin.TabularInline):
@@ -90,3 +91,37 @@ class UserAdmin(DjangoUserAdmin):
 for _device in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_device):
         admin.site.unregister(_device)
+
+
+@admin.register(IntegrationToken)
+class IntegrationTokenAdmin(admin.ModelAdmin):
+    """The system administrator makes a token for an integration account: the key is shown once,
+    in the message after saving, and only its SHA-256 is kept. Tokens are revoked, not edited."""
+
+    list_display = ["name", "user", "scope", "key_prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["scope"]
+    search_fields = ["name", "user__username", "key_prefix"]
+    autocomplete_fields = ["user"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "name", "scope", "expires_at", "key_prefix", "created_by", "created_at", "last_used_at",
+                "revoked_at"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the audit log names tokens: revoke them instead
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        token, key = services.integration_token_create(user=obj.user, name=obj.name, scope=obj.scope,
+                                                       expires_at=obj.expires_at, actor=request.user)
+        obj.pk = token.pk
+        obj._state.adding = False
+        messages.warning(request, _("The key of “%(name)s” is %(key)s — copy it now: it is not shown again.")
+                         % {"name": token.name, "key": key})
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset:
+            services.integration_token_revoke(token=token, actor=request.user)

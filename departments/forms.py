@@ -131,7 +131,8 @@ AUDIT_EVENTS = [
     ("plan_published", _("Plan published")), ("grants_moved", _("Permissions moved")), ("export", _("Export")),
     ("evidence_download", _("Evidence download")), ("import", _("Import")), ("admin_change", _("Admin change")),
     ("audit_export", _("Audit log export")), ("scoring_rules", _("Scoring rules changed")),
-    ("score_adjust", _("Score adjusted")),
+    ("score_adjust", _("Score adjusted")), ("api_token_created", _("API token created")),
+    ("api_token_revoked", _("API token revoked")), ("api_token_refused", _("API token refused")),
 ]
 
 

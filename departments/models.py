@@ -250,3 +250,35 @@ class PasswordHistory(models.Model):
         verbose_name_plural = _("former passwords")
         ordering = ["-created_at", "-id"]
         default_permissions = ()
+
+
+class IntegrationToken(models.Model):
+    """A key another system (the city's 督查 platform, an OA, a data screen) uses for the REST
+    API. It acts as its account — an integration account the administrators create like any
+    other, with the units and roles that decide what it may read — and its scope may narrow that
+    to reading. Only the key's SHA-256 is kept; the key is shown once, when it is made."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        READ_WRITE = "read_write", _("Read and write")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE,
+                             related_name="integration_tokens")
+    name = models.CharField(_("name"), max_length=100, help_text=_("Which system uses it, e.g. 市督查平台."))
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.READ)
+    key_prefix = models.CharField(_("key begins with"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+", editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"

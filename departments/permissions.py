@@ -40,3 +40,11 @@ def can_reset_credentials(actor, person):
 def can_change_roles_of(actor, person):
     """Nobody changes their own roles (三员分立: the security administrator cannot grant itself more)."""
     return actor.pk != person.pk
+
+
+def token_permits(token, method):
+    """A request made with a read-only API token may only read; one without a token (a signed-in
+    person's session) is judged by the person's permissions alone."""
+    from .models import IntegrationToken
+
+    return token is None or method in ("GET", "HEAD", "OPTIONS") or token.scope == IntegrationToken.Scope.READ_WRITE

@@ -66,6 +66,7 @@ ROLES = (
     }), "supervisor", "tasks:review_queue"),
     Role(ADMINISTRATOR, _("System administrator"), frozenset({Capability.MANAGE_UNITS}), "admin", "departments:units",
          admin_models=("departments.department", "departments.departmentalias", "departments.unitchannel",
+                       "departments.integrationtoken",
                        "django_celery_beat")),
     Role(SECURITY_ADMINISTRATOR, _("Security administrator"), frozenset({Capability.MANAGE_PEOPLE}), "secadmin",
          "departments:people"),

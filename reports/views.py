@@ -31,6 +31,37 @@ from .selectors import build_dashboard
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def dashboard_filters(user, scope, params):
+    """The plan, as-of date, departments, chosen department and filter form that `params` (a
+    query dict) ask for, within the user's dashboard `scope`: the pages' and the API's."""
+    plans = list(task_selectors.plans_visible_to(user).order_by("-year"))
+    if not plans:
+        raise Http404
+    departments = (
+        list(Department.objects.filter(is_active=True, led_tasks__isnull=False).distinct())
+        if scope.everything
+        else list(scope.departments)
+    )
+    form = DashboardFilterForm(params, plans=plans, departments=departments)
+    data = form.cleaned_data if form.is_valid() else {}
+    current = task_selectors.current_plan_for(user)
+    plan = next((p for p in plans if p.year == data.get("year")), current)
+    # As of the end of the chosen month, never later than today.
+    latest = default_as_of(plan.year, timezone.localdate())
+    month = min(data.get("month") or latest.month, latest.month)
+    on = min(month_end(datetime.date(plan.year, month, 1)), latest)
+    kind = data.get("kind") or ""
+    pool = [d for d in departments if d.is_bureau_office == (kind == "office")] if kind else departments
+    department = next((d for d in pool if d.pk == data.get("department")), None)
+    chosen = [department] if department else (pool if kind or not scope.everything else None)
+    form = DashboardFilterForm(
+        initial={"year": plan.year, "month": on.month, "department": department.pk if department else None,
+                 "kind": kind},
+        plans=plans, departments=departments,
+    )
+    return plan, on, chosen, department, form
+
+
 class DashboardMixin(LoginRequiredMixin):
     """Reads the filters (plan, as-of month, department) within the user's dashboard scope."""
 
@@ -42,32 +73,7 @@ class DashboardMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def filters(self):
-        plans = list(task_selectors.plans_visible_to(self.request.user).order_by("-year"))
-        if not plans:
-            raise Http404
-        departments = (
-            list(Department.objects.filter(is_active=True, led_tasks__isnull=False).distinct())
-            if self.scope.everything
-            else list(self.scope.departments)
-        )
-        form = DashboardFilterForm(self.request.GET, plans=plans, departments=departments)
-        data = form.cleaned_data if form.is_valid() else {}
-        current = task_selectors.current_plan_for(self.request.user)
-        plan = next((p for p in plans if p.year == data.get("year")), current)
-        # As of the end of the chosen month, never later than today.
-        latest = default_as_of(plan.year, timezone.localdate())
-        month = min(data.get("month") or latest.month, latest.month)
-        on = min(month_end(datetime.date(plan.year, month, 1)), latest)
-        kind = data.get("kind") or ""
-        pool = [d for d in departments if d.is_bureau_office == (kind == "office")] if kind else departments
-        department = next((d for d in pool if d.pk == data.get("department")), None)
-        chosen = [department] if department else (pool if kind or not self.scope.everything else None)
-        form = DashboardFilterForm(
-            initial={"year": plan.year, "month": on.month, "department": department.pk if department else None,
-                     "kind": kind},
-            plans=plans, departments=departments,
-        )
-        return plan, on, chosen, department, form
+        return dashboard_filters(self.request.user, self.scope, self.request.GET)
 
     def filter_query(self):
         """The filters as a query string, without anything else a URL may carry: links and the

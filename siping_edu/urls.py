@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("tasks.intake.urls")),
     path("", include("departments.urls")),
     path("dashboard/", include("reports.urls")),
+    path("api/", include("siping_edu.api_urls")),
     path("admin/", admin.site.urls),
 ]
 

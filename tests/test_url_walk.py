@@ -102,6 +102,25 @@ EXPECTED = {
     "reports:unit_score": "302 403 200 403 403 200 200 200 403 403 | 302 403 404 403 403 200 200 200 403 403",
     "reports:scoring_rules": "302 403 200 403 403 200 200 200 403 403",
     "tasks:plan_list": "302 403 403 403 403 200 403 200 403 403",
+    # The REST API asks anonymous callers for a key (401); the walk calls it with each role's
+    # session. Reads are scoped like the pages (三员分立: the administrators read no plan).
+    "api:plan-list": "401 200 200 200 200 200 200 200 200 200",
+    "api:plan-detail": "401 200 200 200 200 200 200 200 404 404",
+    "api:task-list": "401 200 200 200 200 200 200 200 200 200",
+    "api:task-detail": "401 200 200 200 200 200 200 200 404 404 | 401 200 200 200 200 200 200 200 404 404",
+    "api:task-milestones": "401 200 200 200 200 200 200 200 404 404 | 401 200 200 200 200 200 200 200 404 404",
+    "api:milestone-list": "401 200 200 200 200 200 200 200 200 200",
+    "api:milestone-detail": "401 200 200 200 200 200 200 200 404 404 | 401 200 200 200 200 200 200 200 404 404",
+    "api:instruction-list": "401 200 200 200 200 200 200 200 200 200",
+    "api:instruction-detail": "401 200 200 200 200 200 200 200 404 404 | 401 200 200 200 200 200 200 200 404 404",
+    "api:report-list": "401 200 200 200 200 200 200 200 200 200",
+    "api:report-detail": "401 200 200 200 200 200 200 200 404 404 | 401 200 200 200 200 200 200 200 404 404",
+    # The walk's reports are submitted already: nobody may submit them again.
+    "api:report-submit": "401 403 403 403 403 403 403 403 404 404 | 401 403 403 403 403 403 403 403 404 404",
+    "api:dashboard": "401 403 200 403 403 200 200 200 403 403",
+    "api:scores": "401 403 200 403 403 200 200 200 403 403",
+    "api:schema": "401 200 200 200 200 200 200 200 200 200",
+    "api:docs": "401 200 200 200 200 200 200 200 200 200",
     "tasks:plan_setup": "302 403 403 403 403 200 403 200 403 403",
     "tasks:plan_publish": "302 403 403 403 403 200 403 200 403 403",
     "tasks:plan_archive": "302 403 403 403 403 302 403 302 403 403",
@@ -169,9 +188,10 @@ class Walk(World):
         def fill(match):
             return values.get(match.group(1), "1")
 
-        path = re.sub(r"<(?:\w+:)?(\w+)>", fill, route)
-        path = path.replace("^", "").replace("$", "").replace("\\Z", "")
-        return "/" + re.sub(r"\(\?P<(\w+)>[^)]*\)", fill, path)
+        # Regex routes (DRF's routers: "(?P<pk>[^/.]+)") first, then path converters ("<int:pk>").
+        path = re.sub(r"\(\?P<(\w+)>[^)]*\)", fill, route)
+        path = re.sub(r"<(?:\w+:)?(\w+)>", fill, path)
+        return "/" + path.replace("^", "").replace("$", "").replace("\\Z", "")
 
     def _pk(self, name, key):
         return {
@@ -186,6 +206,12 @@ class Walk(World):
             "tasks:evidence_download": lambda: self.evidence[key].pk,
             "reports:summary_file": lambda: self.summary.pk,
             "reports:bulletin_file": lambda: self.bulletin.pk,
+            "api:task-detail": lambda: self.tasks[key].pk,
+            "api:task-milestones": lambda: self.tasks[key].pk,
+            "api:milestone-detail": lambda: self.milestones[key].pk,
+            "api:instruction-detail": lambda: self.instructions[key].pk,
+            "api:report-detail": lambda: self.reports[key].pk,
+            "api:report-submit": lambda: self.reports[key].pk,
             "reports:department": lambda: self.tasks[key].lead_department.pk,
             "reports:unit_score": lambda: self.tasks[key].lead_department.pk,
             "tasks:unit_merge": lambda: self.tasks[key].lead_department.pk,
@@ -199,7 +225,7 @@ class Walk(World):
 POST_ONLY = {
     "logout", "set_language", "tasks:responsible_person", "tasks:milestone_create", "tasks:instruction_create",
     "tasks:instruction_reply", "tasks:milestone_update", "tasks:milestone_done", "tasks:milestone_reopen",
-    "tasks:report_review", "tasks:request_decide", "tasks:notifications_read", "reports:summary_generate", "reports:bulletin_generate",
+    "tasks:report_review", "tasks:request_decide", "tasks:notifications_read", "reports:summary_generate", "reports:bulletin_generate", "api:report-submit",
     "tasks:notice_create", "tasks:report_read", "tasks:review_batch", "tasks:plan_archive", "tasks:plan_sections", "tasks:plan_task_create", "tasks:task_acknowledge", "tasks:acknowledge_all", "tasks:unit_merge",
 }
 

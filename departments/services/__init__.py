@@ -22,6 +22,7 @@ from .robots import (  # noqa: F401
     channel_post,
     channel_set,
 )
+from .tokens import integration_token_check, integration_token_create, integration_token_revoke  # noqa: F401
 from .units import (  # noqa: F401
     GROUP_PREFIX,
     department_absorb,

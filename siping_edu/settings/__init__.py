@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "csp",
     "health_check",
     "django_prometheus",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "departments",
     "tasks",
     "tasks.intake",
@@ -189,3 +193,4 @@ from .services import *  # noqa: E402,F403 — files, cache, Celery, e-mail
 from .security import *  # noqa: E402,F403 — HTTPS, CSP, login lockout, sessions
 from .operations import *  # noqa: E402,F403 — logs, health and metrics
 from .workflow import *  # noqa: E402,F403 — the bureau's workflow
+from .api import *  # noqa: E402,F403 — the REST API
