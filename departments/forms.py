@@ -133,6 +133,7 @@ AUDIT_EVENTS = [
     ("audit_export", _("Audit log export")), ("scoring_rules", _("Scoring rules changed")),
     ("score_adjust", _("Score adjusted")), ("api_token_created", _("API token created")),
     ("api_token_revoked", _("API token revoked")), ("api_token_refused", _("API token refused")),
+    ("public_progress", _("Public progress changed")),
 ]
 
 

@@ -31,6 +31,7 @@ class Capability:
     READ_AUDIT_LOG = "read_audit_log"  # the security audit log: search and export, nothing else
     SET_SCORING_RULES = "set_scoring_rules"  # 考核评分细则: a new version of a plan's scoring rules
     ADJUST_SCORES = "adjust_scores"  # a unit's score for a month changed, with a written reason
+    PUBLISH_PROGRESS = "publish_progress"  # 政务公开: a plan's public page on or off, the texts it shows
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ ROLES = (
         Capability.REVIEW_REPORTS, Capability.DECIDE_REQUESTS, Capability.IMPORT_PLANS,
         Capability.GENERATE_SUMMARIES, Capability.READ_SUMMARIES, Capability.RECEIVE_ESCALATIONS,
         Capability.MANAGE_UNITS, Capability.MANAGE_PLANS, Capability.ISSUE_NOTICES, Capability.SET_SCORING_RULES,
+        Capability.PUBLISH_PROGRESS,
     }), "supervisor", "tasks:review_queue"),
     Role(ADMINISTRATOR, _("System administrator"), frozenset({Capability.MANAGE_UNITS}), "admin", "departments:units",
          admin_models=("departments.department", "departments.departmentalias", "departments.unitchannel",

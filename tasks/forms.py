@@ -322,3 +322,23 @@ class SupervisionNoticeForm(forms.Form):
     requirements = forms.CharField(label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 3}),
                                    help_text=_("What the unit must do, e.g. 倒排工期，月底前完成方案印发。"))
     reply_by = forms.DateField(label=_("Reply by"), required=False, widget=DateInput())
+
+
+class PublicProgressForm(forms.Form):
+    """One task's text for the public page (政务公开) and the month it reports on."""
+
+    task = forms.IntegerField(widget=forms.HiddenInput)
+    month = forms.TypedChoiceField(label=_("Month"), coerce=int, choices=[(m, f"{m}月") for m in range(1, 13)])
+    text = forms.CharField(label=_("Text to publish"), max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("No names of people, no internal problems: this text is public."))
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
+    def clean(self):
+        data = super().clean()
+        if data.get("month"):
+            data["month_date"] = datetime.date(self.plan.year, data["month"], 1)
+        return data

@@ -307,6 +307,17 @@ def can_manage_plans(user):
     return holds(user, Capability.MANAGE_PLANS)
 
 
+# 政务公开: the public reads what the supervision office published, without logging in.
+
+def can_publish_progress(user):
+    return holds(user, Capability.PUBLISH_PROGRESS)
+
+
+def publicly_visible_plans():
+    """The plans anyone may read on the public page: turned on, and never a draft."""
+    return Plan.objects.filter(public_progress=True).exclude(status=Plan.Status.DRAFT)
+
+
 def can_read_plans(user):
     """Everybody signed in reads the active plans, except an administrator of 三员分立 who holds
     no other role and no office: keeping the system is not reading its business data."""

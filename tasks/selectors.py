@@ -1,8 +1,9 @@
 """User-scoped reads of plans and tasks; views never build their own permission filters."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
 
 from departments.selectors import working_memberships
@@ -17,6 +18,7 @@ from .models import (
     Notification,
     Plan,
     ProgressReport,
+    PublicProgress,
     ReportReading,
     SupervisionNotice,
     Task,
@@ -343,3 +345,52 @@ def tasks_led_by_leader(user, *, plan, on):
         Instruction.objects.filter(task__in=tasks, author=user, replies__isnull=True).values_list("task_id", flat=True)
     )
     return [(task, statuses[task.pk], task.pk in waiting) for task in tasks]
+
+
+@dataclass(frozen=True)
+class PublicTask:
+    """Everything the public page (政务公开) shows of a task, and nothing else: no people, no
+    evidence, no drafts, no internal review; the text is the one the supervision office approved."""
+
+    number: str
+    title: str
+    lead: str
+    deadline: str
+    light: str
+    light_label: str
+    percent: int | None
+    text: str
+    month: datetime.date | None
+
+
+def public_sections(plan, *, on):
+    """[(section, [PublicTask, …]), …] of a plan, each task's status as of `on`."""
+    from .status_store import statuses_for
+
+    latest = PublicProgress.objects.filter(task=OuterRef("pk"), withdrawn_at=None).order_by("-approved_at")
+    tasks = list(Task.objects.filter(plan=plan).select_related("section", "lead_department")
+                 .prefetch_related("co_lead_departments")
+                 .annotate(public_text=Subquery(latest.values("text")[:1]), public_month=Subquery(latest.values("month")[:1]))
+                 .order_by("number"))
+    statuses = statuses_for(tasks, on=on)
+    sections = {}
+    for task in tasks:
+        status = statuses[task.pk]
+        sections.setdefault(task.section, []).append(PublicTask(
+            number=task.display_number, title=task.title, lead=task.lead_display_names or task.owner_text,
+            deadline=task.deadline_text or (f"{task.deadline:%Y-%m-%d}" if task.deadline else ""),
+            light=status.light, light_label=str(status.label), percent=status.actual_percent,
+            text=task.public_text or "", month=task.public_month))
+    return sorted(sections.items(), key=lambda item: item[0].number if item[0] else 0)
+
+
+def publication_rows(plan):
+    """The supervision office's publication list: each task with its newest accepted report and
+    its newest published text (a queryset, paged by the view)."""
+    latest = PublicProgress.objects.filter(task=OuterRef("pk"), withdrawn_at=None).order_by("-approved_at")
+    accepted = ProgressReport.objects.filter(task=OuterRef("pk"), department=OuterRef("lead_department"),
+                                             state=ProgressReport.State.ACCEPTED).order_by("-month")
+    return (Task.objects.filter(plan=plan).select_related("lead_department").order_by("number")
+            .annotate(public_text=Subquery(latest.values("text")[:1]), public_month=Subquery(latest.values("month")[:1]),
+                      accepted_text=Subquery(accepted.values("progress")[:1]),
+                      accepted_month=Subquery(accepted.values("month")[:1])))

@@ -102,6 +102,10 @@ EXPECTED = {
     "reports:unit_score": "302 403 200 403 403 200 200 200 403 403 | 302 403 404 403 403 200 200 200 403 403",
     "reports:scoring_rules": "302 403 200 403 403 200 200 200 403 403",
     "tasks:plan_list": "302 403 403 403 403 200 403 200 403 403",
+    # 政务公开: the walk's plan is made public, so its page answers everyone, signed in or not.
+    "tasks:public_index": "200 200 200 200 200 200 200 200 200 200",
+    "tasks:public_progress": "200 200 200 200 200 200 200 200 200 200",
+    "tasks:plan_publication": "302 403 403 403 403 200 403 200 403 403",
     # The REST API asks anonymous callers for a key (401); the walk calls it with each role's
     # session. Reads are scoped like the pages (三员分立: the administrators read no plan).
     "api:plan-list": "401 200 200 200 200 200 200 200 200 200",
@@ -172,7 +176,7 @@ class Walk(World):
         self.notices = {key: task_services.supervision_notice_issue(
             task=task, actor=self.users["supervisor"], requirements="倒排工期，按时完成。") for key, task in self.tasks.items()}
         # Published (交办), so that its lead units are asked to acknowledge (签收) their tasks.
-        Plan.objects.update(published_at=timezone.now())
+        Plan.objects.update(published_at=timezone.now(), public_progress=True)
 
     def url(self, name, route, key):
         task = self.tasks[key]

@@ -33,6 +33,9 @@ class Plan(models.Model):
     )
     # 交办: when the supervision office published the plan to its units (a draft grants nothing).
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # 政务公开: the plan's public progress page (/public/<year>/) shows it; off until the
+    # supervision office turns it on.
+    public_progress = models.BooleanField(_("progress published to the public"), default=False)
 
     history = HistoricalRecords()
     objects = PlanManager()

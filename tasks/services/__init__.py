@@ -36,6 +36,7 @@ from .milestones import (
 )
 from .notices import supervision_notice_document, supervision_notice_issue
 from .notifications import notification_digests_send, notifications_mark_read
+from .publication import plan_set_public, public_progress_approve, public_progress_withdraw
 from .reports import (
     last_accepted_percent,
     report_accept,
@@ -63,7 +64,8 @@ from .units import department_merge
 
 __all__ = [
     "plan_archive", "plan_carry_over", "plan_publish", "plan_publish_problems", "task_acknowledge", "task_add", "task_assign",
-    "tasks_acknowledge", "tasks_assign_bulk", "department_merge",
+    "tasks_acknowledge", "tasks_assign_bulk", "department_merge", "plan_set_public", "public_progress_approve",
+    "public_progress_withdraw",
     "StaleEditError", "atomic_with_files", "evidence_attach", "instruction_reply", "instruction_write",
     "instructions_mark_read",
     "last_accepted_percent", "milestone_create", "milestone_mark_done", "milestone_reopen", "milestone_update",

@@ -20,6 +20,7 @@ from .plans import (
     TaskDetailView,
     TaskHistoryView,
 )
+from .public import PlanPublicationView, PublicIndexView, PublicProgressView
 from .reports import (
     ReportEditView,
     ReportReadView,
