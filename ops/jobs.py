@@ -29,10 +29,11 @@ def sweep_stored_files():
 
 
 def referenced_file_names():
-    from reports.models import QuarterlySummary
+    from reports.models import QuarterlySummary, ScoreBulletin
     from tasks.models import Evidence
 
     names = set(Evidence.all_objects.values_list("file", flat=True))
-    for pair in QuarterlySummary.objects.values_list("xlsx", "docx"):
-        names.update(name for name in pair if name)
+    for model in (QuarterlySummary, ScoreBulletin):
+        for pair in model.objects.values_list("xlsx", "docx"):
+            names.update(name for name in pair if name)
     return names

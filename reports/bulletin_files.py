@@ -70,7 +70,7 @@ def write_bulletin_docx(target, figures):
     if figures["units"]:
         add_table(document, ["名次", "单位", "得分", "加分", "扣分", "红黄牌"],
                   [[unit["rank"], unit["name"], unit["total"], unit["gained"], unit["deducted"], unit["cards"] or "—"]
-                   for unit in figures["units"]], (1.4, 5, 1.8, 1.8, 1.8, 3.5))
+                   for unit in figures["units"]], (1.7, 4.5, 1.8, 1.8, 1.8, 3.9))
     else:
         _body(document, "本期没有单位承担任务。")
 

@@ -21,6 +21,7 @@ def storage_errors():
 # Prefixes the portal writes under (upload_to of its FileFields, and the intake's waiting uploads).
 EVIDENCE_PREFIX = "evidence/"
 SUMMARY_PREFIX = "summaries/"
+BULLETIN_PREFIX = "bulletins/"
 UPLOAD_PREFIX = "imports/"
 
 
@@ -71,7 +72,7 @@ def stored_names(prefix=""):
     return sorted(names)
 
 
-def sweep_unreferenced(referenced, *, prefixes=(EVIDENCE_PREFIX, SUMMARY_PREFIX, UPLOAD_PREFIX), now=None):
+def sweep_unreferenced(referenced, *, prefixes=(EVIDENCE_PREFIX, SUMMARY_PREFIX, BULLETIN_PREFIX, UPLOAD_PREFIX), now=None):
     """Delete stored files under `prefixes` that are not in `referenced` and are older than
     STORED_FILE_GRACE_HOURS (a request or a job still running may be about to refer to a newer
     one). Returns the names deleted."""

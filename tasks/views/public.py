@@ -22,7 +22,7 @@ from django.views.generic import TemplateView
 from tasks import permissions, selectors, services
 from tasks.forms import PublicProgressForm
 from tasks.models import Task
-from tasks.status import data_revision
+from tasks.status import data_revision, default_as_of
 
 from .common import require
 
@@ -51,7 +51,7 @@ class PublicProgressView(PublicPage):
 
     def get_context_data(self, **kwargs):
         plan = get_object_or_404(permissions.publicly_visible_plans(), year=self.kwargs["year"])
-        today = timezone.localdate()
+        today = default_as_of(plan.year, timezone.localdate())  # a past year's plan: as of its last day
         key = "public:" + hashlib.sha256(
             f"{plan.pk}|{data_revision()}|{today}|{get_language()}".encode()).hexdigest()
         content = cache.get(key)

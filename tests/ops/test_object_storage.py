@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ops.jobs import referenced_file_names
+from reports.services import bulletin_generate
 from siping_edu.stored_files import stored_names, sweep_unreferenced
 from tasks.evidence import check_uploads
 from tasks.models import Evidence
@@ -69,11 +70,13 @@ def test_the_sweep_removes_only_old_files_no_record_refers_to(bucket, task, lead
     [kept] = evidence_attach(task=task, uploads=check_uploads([upload("方案.pdf", pdf_bytes())]), actor=lead_staff)
     orphan = default_storage.save("evidence/ab/orphan.pdf", ContentFile(b"left by a killed request"))
     waiting = default_storage.save("imports/0123456789abcdef0123456789abcdef.xlsx", ContentFile(b"never confirmed"))
+    bulletin = bulletin_generate(plan=task.plan, month=1, today=datetime.date(task.plan.year, 2, 1))
+    abandoned = default_storage.save("bulletins/2021-M01-20210201.docx", ContentFile(b"a killed run's"))
     elsewhere = default_storage.save("health_check_storage_test/x.txt", ContentFile(b"not ours to sweep"))
 
     assert sweep_unreferenced(referenced_file_names()) == [], "files younger than the grace period stay"
     later = timezone.now() + datetime.timedelta(hours=25)
-    assert sorted(sweep_unreferenced(referenced_file_names(), now=later)) == sorted([orphan, waiting])
-    assert stored_names() == sorted([kept.file.name, elsewhere])
+    assert sorted(sweep_unreferenced(referenced_file_names(), now=later)) == sorted([orphan, waiting, abandoned])
+    assert stored_names() == sorted([kept.file.name, elsewhere, bulletin.xlsx.name, bulletin.docx.name])
     Evidence.objects.filter(pk=kept.pk).update(removed_at=timezone.now())
     assert sweep_unreferenced(referenced_file_names(), now=later) == [], "a removed file stays for the history"
