@@ -255,7 +255,8 @@ def write_quarterly_docx(target, figures):
     document.add_heading("滞后任务", level=1)
     if figures["late_tasks"]:
         add_table(document, ["序号", "工作任务", "牵头单位", "滞后原因"],
-                  [[task["number"], task["title"], task["lead_department"], task["reason"]] for task in figures["late_tasks"]],
+                  [[task["number"], task["title"], task["lead_department"], task["reason"]]
+                   for task in figures["late_tasks"]],
                   (1.3, 4.5, 3, 7.5))
     else:
         document.add_paragraph("本季度无滞后任务。")

@@ -72,7 +72,8 @@ def stored_names(prefix=""):
     return sorted(names)
 
 
-def sweep_unreferenced(referenced, *, prefixes=(EVIDENCE_PREFIX, SUMMARY_PREFIX, BULLETIN_PREFIX, UPLOAD_PREFIX), now=None):
+def sweep_unreferenced(referenced, *, prefixes=(EVIDENCE_PREFIX, SUMMARY_PREFIX, BULLETIN_PREFIX, UPLOAD_PREFIX),
+                       now=None):
     """Delete stored files under `prefixes` that are not in `referenced` and are older than
     STORED_FILE_GRACE_HOURS (a request or a job still running may be about to refer to a newer
     one). Returns the names deleted."""

@@ -178,7 +178,8 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["task"]
 
     def get_queryset(self):
-        return Milestone.objects.filter(task__in=selectors.tasks_visible_to(self.request.user)).order_by("task", "due_date", "pk")
+        return (Milestone.objects.filter(task__in=selectors.tasks_visible_to(self.request.user))
+                .order_by("task", "due_date", "pk"))
 
 
 class ReportFilter(django_filters.FilterSet):

@@ -370,7 +370,8 @@ def public_sections(plan, *, on):
     latest = PublicProgress.objects.filter(task=OuterRef("pk"), withdrawn_at=None).order_by("-approved_at")
     tasks = list(Task.objects.filter(plan=plan).select_related("section", "lead_department")
                  .prefetch_related("co_lead_departments")
-                 .annotate(public_text=Subquery(latest.values("text")[:1]), public_month=Subquery(latest.values("month")[:1]))
+                 .annotate(public_text=Subquery(latest.values("text")[:1]),
+                           public_month=Subquery(latest.values("month")[:1]))
                  .order_by("number"))
     statuses = statuses_for(tasks, on=on)
     sections = {}
@@ -391,6 +392,7 @@ def publication_rows(plan):
     accepted = ProgressReport.objects.filter(task=OuterRef("pk"), department=OuterRef("lead_department"),
                                              state=ProgressReport.State.ACCEPTED).order_by("-month")
     return (Task.objects.filter(plan=plan).select_related("lead_department").order_by("number")
-            .annotate(public_text=Subquery(latest.values("text")[:1]), public_month=Subquery(latest.values("month")[:1]),
+            .annotate(public_text=Subquery(latest.values("text")[:1]),
+                      public_month=Subquery(latest.values("month")[:1]),
                       accepted_text=Subquery(accepted.values("progress")[:1]),
                       accepted_month=Subquery(accepted.values("month")[:1])))

@@ -6,5 +6,6 @@ from .dashboard import Dashboard, build_dashboard, plan_tasks
 from .ledger import LedgerRow, monthly_ledger
 from .quarterly import quarter_months, quarterly_figures
 
-__all__ = ["Dashboard", "LedgerRow", "build_dashboard", "bulletin_figures", "monthly_ledger", "plan_tasks", "quarter_months",
+__all__ = ["Dashboard", "LedgerRow", "build_dashboard", "bulletin_figures", "monthly_ledger", "plan_tasks",
+           "quarter_months",
            "quarterly_figures"]

@@ -74,7 +74,8 @@ def _unit(score):
     adjustments = [line for line in score.lines if line.event == "adjustment"]
     if adjustments:
         parts.append("领导调整" + "、".join(f"{_points(line.points, sign=True)}分（{line.detail}）" for line in adjustments))
-    cards = "、".join(f"{chinese_month(month)}{'红牌' if card == 'red' else '黄牌'}" for month, card in sorted(score.cards.items()))
+    cards = "、".join(f"{chinese_month(month)}{'红牌' if card == 'red' else '黄牌'}"
+                     for month, card in sorted(score.cards.items()))
     return {
         "rank": score.rank, "name": score.department.name, "total": _points(score.total),
         "gained": _points(sum((line.points for line in score.lines if line.points > 0), Decimal(0))),

@@ -24,7 +24,9 @@ def bulletins_request_due(*, today):
     """The scheduled run: last month's bulletin for its plan and, on the first day of a year,
     the year's. Bulletins already made are not made again."""
     last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    due = [(last_month.year, last_month.month)] + ([(today.year - 1, ScoreBulletin.WHOLE_YEAR)] if today.month == 1 else [])
+    due = [(last_month.year, last_month.month)]
+    if today.month == 1:
+        due.append((today.year - 1, ScoreBulletin.WHOLE_YEAR))
     requested = []
     for year, month in due:
         for plan in Plan.objects.filter(year=year).exclude(status=Plan.Status.DRAFT):

@@ -35,7 +35,8 @@ def summary_generate(*, plan, quarter, today=None):
     def on_done(summary):
         notify(
             recipients=users_holding(Capability.READ_SUMMARIES),
-            message=_("The %(plan)s summary for quarter %(quarter)d is ready.") % {"plan": plan.title, "quarter": quarter},
+            message=_("The %(plan)s summary for quarter %(quarter)d is ready.")
+            % {"plan": plan.title, "quarter": quarter},
             url=f"{reverse('reports:summaries')}?year={plan.year}",
         )
 

@@ -9,7 +9,8 @@ from .statuses import DONE_MARK, TREND_MONTHS, StoredStatus, new_status_stamp
 from .tasks import Milestone, Task, TaskAdjustment, TaskGroupObjectPermission, TaskUserObjectPermission
 
 __all__ = [
-    "Evidence", "Instruction", "InstructionReply", "Milestone", "Notification", "Plan", "ProgressReport", "PublicProgress", "ReportReading",
+    "Evidence", "Instruction", "InstructionReply", "Milestone", "Notification", "Plan", "ProgressReport",
+    "PublicProgress", "ReportReading",
     "Section", "StoredStatus", "SupervisionNotice", "Task", "TaskAdjustment", "TaskGroupObjectPermission", "TaskRequest", "TaskUserObjectPermission",
     "evidence_upload_path", "DONE_MARK", "TREND_MONTHS", "new_status_stamp",
 ]

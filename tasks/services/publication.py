@@ -31,7 +31,8 @@ def public_progress_approve(*, task, month, text, actor):
     if not text:
         raise ValidationError({"text": _("Write the text to publish.")})
     if len(text) > PUBLIC_TEXT_MAX:
-        raise ValidationError({"text": _("Keep the published text within %(count)d characters.") % {"count": PUBLIC_TEXT_MAX}})
+        raise ValidationError(
+            {"text": _("Keep the published text within %(count)d characters.") % {"count": PUBLIC_TEXT_MAX}})
     if month.year != task.plan.year:
         raise ValidationError({"month": _("Choose a month of the plan's year.")})
     entry = PublicProgress(task=task, month=month.replace(day=1), text=text, approved_by=actor)

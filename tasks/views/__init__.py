@@ -49,5 +49,6 @@ __all__ = [
     "CurrentPlanView", "LeaderTasksView", "EvidenceDownloadView", "HomeView", "InstructionCreateView", "InstructionReplyView", "SupervisionNoticeCreateView", "SupervisionNoticeDownloadView", "MilestoneCreateView",
     "MilestoneView", "MyTasksView", "NotificationListView", "NotificationsReadView", "PlanDetailView",
     "ReportEditView", "ReportReadView", "ReportReviewView", "ReviewBatchView", "ResponsiblePersonView", "SearchView", "ReviewQueueView", "TaskDetailView",
-    "TaskHistoryView", "TaskRequestCreateView", "TaskRequestDecideView",
+    "TaskHistoryView", "TaskRequestCreateView", "TaskRequestDecideView", "PlanPublicationView", "PublicIndexView",
+    "PublicProgressView",
 ]
