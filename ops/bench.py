@@ -293,6 +293,34 @@ def bench_quarterly(big, middle):
                  "<= 12")]
 
 
+# 6. Unit scoring (#19): the cards panel, a year's bulletin, the API's task list
+
+def bench_scoring(big, large, leader):
+    """Scoring reads every task of the plan: the dashboard loads its cards panel after the page
+    (cached per data revision), the bulletin is a job. The API's task list reads one page."""
+    from reports.scoring import month_cards
+    from reports.services import bulletin_generate
+    from reports.models import ScoreBulletin
+
+    rows = []
+    december = {plan.pk: datetime.date(plan.year, 12, 1) for plan in (big, large)}
+    measured, _ = _timed(lambda: month_cards(large, december[large.pk], on=datetime.date(large.year, 12, 31)))
+    baseline, _ = _timed(lambda: month_cards(big, december[big.pk], on=datetime.date(big.year, 12, 31)))
+    rows.append(_row(f"Cards of a month (every unit scored), {large.tasks.count():,} ÷ {big.tasks.count():,} tasks",
+                     measured, baseline, "<= 12", note=f"{measured * 1000:.0f} ms at the larger"))
+    today = datetime.date(big.year + 1, 1, 1)
+    year, _ = _timed(lambda: bulletin_generate(plan=big, month=ScoreBulletin.WHOLE_YEAR, today=today))
+    month, _ = _timed(lambda: bulletin_generate(plan=big, month=12, today=today))
+    rows.append(_row(f"Bulletin for the year ÷ for December, {big.tasks.count():,} tasks", year, month, "report",
+                     note=f"{year:.1f} s the year"))
+    client = Client()
+    client.force_login(leader)
+    pages = {plan.pk: _per_request(client, f"/api/tasks/?plan={plan.year}") for plan in (big, large)}
+    rows.append(_row(f"API task list (a page of 50 with statuses), {large.tasks.count():,} ÷ {big.tasks.count():,} tasks",
+                     pages[large.pk], pages[big.pk], "<= 2", note=f"{pages[large.pk] * 1000:.0f} ms"))
+    return rows
+
+
 def format_table(rows, header):
     lines = [header, ""]
     widths = (66, 12, 12, 9, 8, 5)

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--load-seconds", type=int, default=20)
         parser.add_argument("--output", default="bench-results.json")
         parser.add_argument("--only", default="", help="Comma-separated parts to run (import, ledger, dashboard, "
-                            "my_tasks, search, quarterly, load, cluster, storm, storage); all by default.")
+                            "my_tasks, search, quarterly, scoring, load, cluster, storm, storage); all by default.")
 
     def handle(self, *args, import_rows, tasks, large_tasks, load_seconds, output, only, **options):
         from ops import bench
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         if self._runs("import"):
             self.stderr.write("Import …")
             rows += bench.bench_import(import_rows)
-        if self._runs("ledger") or self._runs("dashboard"):
+        if self._runs("ledger") or self._runs("dashboard") or self._runs("scoring"):
             # A past year: its dashboard is judged as of 31 December, with a trend of 12 months.
             large = scale_plan_generate(tasks=large_tasks, year=2021, seed=5, evidence=False, report_months=1).plan
             bench.analyze()
@@ -107,6 +107,9 @@ class Command(BaseCommand):
         if self._runs("quarterly"):
             self.stderr.write("Quarterly summary …")
             rows += bench.bench_quarterly(big, middle)
+        if self._runs("scoring"):
+            self.stderr.write("Unit scoring …")
+            rows += bench.bench_scoring(big, large, leader)
         if self._runs("load"):
             self.stderr.write("Load test …")
             from ops.bench_load import bench_load
