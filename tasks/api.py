@@ -164,7 +164,9 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         return (selectors.tasks_visible_to(self.request.user)
                 .select_related("plan", "section", "lead_department")
                 .prefetch_related("co_lead_departments", "cooperating_departments")
-                .order_by("plan__year", "number"))
+                # By plan and number: the (plan, number) unique index serves a page of a
+                # 50,000-task plan without sorting it (ordering by the plan's year did).
+                .order_by("plan_id", "number"))
 
     @extend_schema(responses=MilestoneSerializer(many=True))
     @action(detail=True, pagination_class=None)
