@@ -2,15 +2,22 @@ from django.contrib import admin
 
 from tasks.admin import ReadOnlyAdmin
 
-from .models import QuarterlySummary, ReminderLog
+from .models import QuarterlySummary, ReminderLog, ScoreBulletin
 
-# Summaries and the reminder log are written by their jobs only.
+# Summaries, bulletins and the reminder log are written by their jobs only.
 
 
 @admin.register(QuarterlySummary)
 class QuarterlySummaryAdmin(ReadOnlyAdmin):
     list_display = ["plan", "quarter", "state", "attempts", "queued_at", "finished_at"]
     list_filter = ["state", "quarter", "plan"]
+    search_fields = ["plan__title", "error"]
+
+
+@admin.register(ScoreBulletin)
+class ScoreBulletinAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "month", "state", "attempts", "queued_at", "finished_at"]
+    list_filter = ["state", "plan"]
     search_fields = ["plan__title", "error"]
 
 

@@ -19,6 +19,7 @@ from .models import (
     Notification,
     Plan,
     ProgressReport,
+    PublicProgress,
     Section,
     Task,
     TaskRequest,
@@ -179,3 +180,13 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = ["read_at", "created_at"]
     search_fields = ["message", "recipient__username"]
     list_select_related = ["recipient"]
+
+
+@admin.register(PublicProgress)
+class PublicProgressAdmin(ReadOnlyAdmin):
+    """Published on /plans/<year>/publication/ (政务公开) only; here to look up what was public when."""
+
+    list_display = ["task", "month", "approved_by", "approved_at", "withdrawn_at"]
+    list_filter = ["month", "withdrawn_at"]
+    search_fields = ["text", "task__title"]
+    list_select_related = ["task", "approved_by"]
