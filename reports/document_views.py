@@ -25,22 +25,25 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class DocumentListView(DashboardMixin, TemplateView):
-    may_read = None  # user -> bool
     list_name = ""
+
+    def may_read(self, user):
+        raise NotImplementedError
 
     def get_template_names(self):
         if self.request.htmx:
             return [f"{self.template_name}#documents"]
         return [self.template_name]
 
-    def rows(self, plan):
+    def rows(self, plan, on):
+        """[(label, key, record or None)] in the order the page lists them."""
         raise NotImplementedError
 
     def get_context_data(self, **kwargs):
-        if not type(self).may_read(self.request.user):
+        if not self.may_read(self.request.user):
             raise PermissionDenied
         plan, on, _departments, _department, form = self.filters()
-        rows = self.rows(plan)
+        rows = self.rows(plan, on)
         return super().get_context_data(
             nav="dashboard", plan=plan, rows=rows, filter_form=form, list_url=reverse(self.list_name),
             can_generate=can_generate_summaries(self.request.user),
@@ -49,10 +52,12 @@ class DocumentListView(DashboardMixin, TemplateView):
 
 class SummaryListView(DocumentListView):
     template_name = "reports/summary_list.html"
-    may_read = staticmethod(can_read_summaries)
     list_name = "reports:summaries"
 
-    def rows(self, plan):
+    def may_read(self, user):
+        return can_read_summaries(user)
+
+    def rows(self, plan, on):
         summaries = {summary.quarter: summary for summary in services.summaries_for_plan(plan)}
         return [(f"{plan.year}年第{quarter}季度", quarter, summaries.get(quarter)) for quarter in range(1, 5)]
 
@@ -61,12 +66,13 @@ class BulletinListView(DocumentListView):
     """The plan's bulletins: one per month up to the dashboard's month, and the year's."""
 
     template_name = "reports/bulletin_list.html"
-    may_read = staticmethod(can_read_bulletins)
     list_name = "reports:bulletins"
 
-    def rows(self, plan):
+    def may_read(self, user):
+        return can_read_bulletins(user)
+
+    def rows(self, plan, on):
         bulletins = {bulletin.month: bulletin for bulletin in services.bulletins_for_plan(plan)}
-        _plan, on, *_rest = self.filters()
         months = [(f"{plan.year}年{month}月", month) for month in range(on.month, 0, -1)]
         return [(label, month, bulletins.get(month))
                 for label, month in [(f"{plan.year}年度", ScoreBulletin.WHOLE_YEAR), *months]]
@@ -108,14 +114,16 @@ class BulletinGenerateView(DocumentGenerateView):
 
 class DocumentFileView(DashboardMixin, View):
     model = None
-    may_read = None
     CONTENT_TYPES = {"xlsx": XLSX, "docx": DOCX}
+
+    def may_read(self, user):
+        raise NotImplementedError
 
     def file_name(self, record, kind):
         raise NotImplementedError
 
     def get(self, request, pk, kind):
-        if not type(self).may_read(request.user):
+        if not self.may_read(request.user):
             raise PermissionDenied
         record = self.model.objects.filter(
             pk=pk, plan__in=task_selectors.plans_visible_to(request.user)
@@ -129,7 +137,9 @@ class DocumentFileView(DashboardMixin, View):
 
 class SummaryFileView(DocumentFileView):
     model = QuarterlySummary
-    may_read = staticmethod(can_read_summaries)
+
+    def may_read(self, user):
+        return can_read_summaries(user)
 
     def file_name(self, summary, kind):
         return f"{summary.plan.title}第{summary.quarter}季度落实情况总结.{kind}"
@@ -137,7 +147,9 @@ class SummaryFileView(DocumentFileView):
 
 class BulletinFileView(DocumentFileView):
     model = ScoreBulletin
-    may_read = staticmethod(can_read_bulletins)
+
+    def may_read(self, user):
+        return can_read_bulletins(user)
 
     def file_name(self, bulletin, kind):
         title = bulletin_title({"period": bulletin.period_label})

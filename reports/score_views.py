@@ -1,24 +1,19 @@
 """Unit scoring pages: the ranking (考核排名), a unit's lines, and the rules (考核评分细则)."""
 
 import datetime
-import hashlib
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from departments.models import Department
-from tasks.status import data_revision
+from tasks.status import cached_until_data_changes
 
 from . import services
 from .forms import ScoreAdjustmentForm, ScoringRulesForm
@@ -68,19 +63,18 @@ class ScoreCardsView(ScoresMixin, TemplateView):
     template_name = "reports/_score_cards.html"
 
     def get_context_data(self, **kwargs):
-        key = "score-cards:" + hashlib.sha256("|".join([
-            data_revision(), self.filter_query(), get_language(), str(timezone.localdate()),
-        ]).encode()).hexdigest()
-        content = cache.get(key)
-        if content is None:
+        def build():
             plan, on, _departments, _department, form = self.filters()
             month = on.replace(day=1)
             cards = month_cards(plan, month, on=on)
             visible = units_whose_scores_are_visible(self.request.user, [score.department for score in cards])
             context = {**self.page_context(plan, on, form, None), "month": month, "visible": visible,
                        "cards": [(score, score.cards[month]) for score in cards]}
-            content = str(render_to_string("reports/_score_cards.html#cards", context, request=self.request))
-            cache.set(key, content, settings.DASHBOARD_CACHE_SECONDS)
+            return render_to_string("reports/_score_cards.html#cards", context, request=self.request)
+
+        # The links to a unit's lines depend on the viewer's scope, like the dashboard's rows.
+        scope = "all" if self.scope.everything else ",".join(sorted(str(d.pk) for d in self.scope.departments))
+        content = cached_until_data_changes("score-cards", [scope, self.filter_query()], build)
         return super().get_context_data(content=mark_safe(content), **kwargs)
 
 

@@ -1,12 +1,9 @@
 import datetime
-import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -19,7 +16,7 @@ from departments import audit
 from departments.models import Department
 from tasks import selectors as task_selectors
 from tasks.formats import whole_number
-from tasks.status import data_revision, default_as_of, month_end
+from tasks.status import cached_until_data_changes, default_as_of, month_end
 
 from . import services
 from .charts import stacked_bar, trend_chart
@@ -115,19 +112,17 @@ class DashboardView(DashboardMixin, TemplateView):
     def get_context_data(self, **kwargs):
         scope = "all" if self.scope.everything else ",".join(sorted(str(d.pk) for d in self.scope.departments))
         all_departments = self.request.GET.get("departments") == "all"
-        key = "dashboard:" + hashlib.sha256("|".join([
-            data_revision(), scope, self.filter_query(), get_language(), str(timezone.localdate()), str(all_departments),
-        ]).encode()).hexdigest()
-        content = cache.get(key)
-        if content is None:
+
+        def build():
             plan, on, departments, department, form = self.filters()
             dashboard = build_dashboard(plan=plan, on=on, departments=departments)
             ranked = dashboard.departments_needing_attention
             context = {**self.common_context(dashboard, form, department),
                        "department_rows": dashboard.departments if all_departments or not ranked.more else ranked.shown,
                        "departments_hidden": 0 if all_departments else ranked.more}
-            content = str(render_to_string("reports/dashboard.html#dashboard-content", context, request=self.request))
-            cache.set(key, content, settings.DASHBOARD_CACHE_SECONDS)
+            return render_to_string("reports/dashboard.html#dashboard-content", context, request=self.request)
+
+        content = cached_until_data_changes("dashboard", [scope, self.filter_query(), all_departments], build)
         return super().get_context_data(nav="dashboard", content=mark_safe(content), **kwargs)
 
 

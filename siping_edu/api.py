@@ -23,10 +23,6 @@ class AccountRateThrottle(UserRateThrottle):
     def get_rate(self):
         return settings.API_THROTTLE_RATE
 
-    def __init__(self):
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-
 
 def exception_handler(error, context):
     """DRF's handler (403, 404, 400 with field errors, 429); Django's ValidationError from a

@@ -6,6 +6,7 @@ rules. It can answer "as of" a past date, e.g. a month-end.
 """
 
 import datetime
+import hashlib
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -303,3 +304,19 @@ def data_changed():
 def _new_revision():
     global _revision_owed
     _revision_owed = cache.set(DATA_REVISION_KEY, uuid.uuid4().hex, None) is False
+
+
+def cached_until_data_changes(name, parts, build):
+    """The text `build()` returns, cached under `name` and `parts` for the current data revision,
+    today and the reader's language (a page built from many statuses: the dashboard, its cards
+    panel, the public progress page). DASHBOARD_CACHE_SECONDS bounds how long a deployment that
+    changes how it looks can be served the old text."""
+    from django.utils.translation import get_language
+
+    key = f"{name}:" + hashlib.sha256("|".join(
+        [data_revision(), str(timezone.localdate()), get_language() or "", *map(str, parts)]).encode()).hexdigest()
+    text = cache.get(key)
+    if text is None:
+        text = str(build())
+        cache.set(key, text, settings.DASHBOARD_CACHE_SECONDS)
+    return text

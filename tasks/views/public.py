@@ -1,12 +1,9 @@
 """政务公开: the public progress pages (no login) and the supervision office's page that turns a
 plan's public page on or off and approves the texts it shows."""
 
-import hashlib
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -15,14 +12,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from tasks import permissions, selectors, services
 from tasks.forms import PublicProgressForm
 from tasks.models import Task
-from tasks.status import data_revision, default_as_of
+from tasks.status import cached_until_data_changes, default_as_of
 
 from .common import require
 
@@ -52,13 +48,9 @@ class PublicProgressView(PublicPage):
     def get_context_data(self, **kwargs):
         plan = get_object_or_404(permissions.publicly_visible_plans(), year=self.kwargs["year"])
         today = default_as_of(plan.year, timezone.localdate())  # a past year's plan: as of its last day
-        key = "public:" + hashlib.sha256(
-            f"{plan.pk}|{data_revision()}|{today}|{get_language()}".encode()).hexdigest()
-        content = cache.get(key)
-        if content is None:
-            content = str(render_to_string("public/progress.html#content", {
-                "plan": plan, "as_of": today, "sections": selectors.public_sections(plan, on=today)}))
-            cache.set(key, content, settings.DASHBOARD_CACHE_SECONDS)
+        content = cached_until_data_changes("public", [plan.pk, today], lambda: render_to_string(
+            "public/progress.html#content",
+            {"plan": plan, "as_of": today, "sections": selectors.public_sections(plan, on=today)}))
         return super().get_context_data(plan=plan, content=mark_safe(content), **kwargs)
 
 
