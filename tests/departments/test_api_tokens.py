@@ -109,3 +109,15 @@ def test_the_administrator_makes_a_token_in_the_admin_and_sees_the_key_once(clie
     client.post(reverse("admin:departments_integrationtoken_changelist"),
                 {"action": "revoke", "_selected_action": [token.pk]})
     assert IntegrationToken.objects.get().revoked_at is not None
+
+
+def test_after_a_migration_the_system_administrator_may_manage_tokens():
+    """An upgrade adds a model to a role's admin models: migrate gives the role's group its
+    permissions, so nobody edits groups by hand (departments.apps.role_groups_after_migrate)."""
+    from django.contrib.auth.models import Group
+    from django.core.management.sql import emit_post_migrate_signal
+
+    group = Group.objects.get_or_create(name=roles.ADMINISTRATOR)[0]
+    group.permissions.clear()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert group.permissions.filter(codename__in=["add_integrationtoken", "change_integrationtoken"]).count() == 2
