@@ -101,8 +101,14 @@ class IntegrationTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "scope", "key_prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
     list_filter = ["scope"]
     search_fields = ["name", "user__username", "key_prefix"]
-    autocomplete_fields = ["user"]
     actions = ["revoke"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A plain list of active accounts: an autocomplete would ask the user admin, which the
+        # system administrator may not open (accounts are the security administrator's).
+        if db_field.name == "user":
+            kwargs["queryset"] = get_user_model().objects.filter(is_active=True).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         return ["user", "name", "scope", "expires_at", "key_prefix", "created_by", "created_at", "last_used_at",
@@ -116,7 +122,7 @@ class IntegrationTokenAdmin(admin.ModelAdmin):
             return
         token, key = services.integration_token_create(user=obj.user, name=obj.name, scope=obj.scope,
                                                        expires_at=obj.expires_at, actor=request.user)
-        obj.pk = token.pk
+        obj.pk, obj.key_prefix, obj.created_by = token.pk, token.key_prefix, token.created_by
         obj._state.adding = False
         messages.warning(request, _("The key of “%(name)s” is %(key)s — copy it now: it is not shown again.")
                          % {"name": token.name, "key": key})

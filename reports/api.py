@@ -2,6 +2,7 @@
 whoever may open the dashboards (the same scope: heads see their own units' figures)."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -73,12 +74,31 @@ class UnitScoreSerializer(serializers.Serializer):
     yellow_cards = serializers.IntegerField()
 
 
+class FiltersSerializer(serializers.Serializer):
+    """The query an integration sends: unlike the pages, which fall back to the current plan and
+    month, the API refuses what it cannot answer (another system must not read another year's
+    figures thinking they are the ones it asked for)."""
+
+    year = serializers.IntegerField(required=False)
+    month = serializers.IntegerField(required=False, min_value=1, max_value=12)
+    department = serializers.IntegerField(required=False)
+    period = serializers.ChoiceField(choices=["month", "year"], required=False)
+
+
 class DashboardScopedView(APIView):
-    def scope(self, request):
+    def filters(self, request):
+        """(plan, as-of date, departments) within the caller's dashboard scope."""
         scope = dashboard_scope_for(request.user)
         if scope is None:
             raise PermissionDenied
-        return scope
+        query = FiltersSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        plan, on, departments, department, _form = dashboard_filters(request.user, scope, request.query_params)
+        if "year" in query.validated_data and plan.year != query.validated_data["year"]:
+            raise Http404
+        if "department" in query.validated_data and department is None:
+            raise Http404
+        return plan, on, departments
 
 
 class DashboardFiguresView(DashboardScopedView):
@@ -87,8 +107,7 @@ class DashboardFiguresView(DashboardScopedView):
     @extend_schema(parameters=[*FILTERS, OpenApiParameter("department", OpenApiTypes.INT)],
                    responses=DashboardSerializer)
     def get(self, request):
-        plan, on, departments, _department, _form = dashboard_filters(request.user, self.scope(request),
-                                                                      request.query_params)
+        plan, on, departments = self.filters(request)
         return Response(DashboardSerializer(build_dashboard(plan=plan, on=on, departments=departments)).data)
 
 
@@ -98,7 +117,6 @@ class ScoresView(DashboardScopedView):
     @extend_schema(parameters=[*FILTERS, OpenApiParameter("period", OpenApiTypes.STR, enum=["month", "year"])],
                    responses=UnitScoreSerializer(many=True))
     def get(self, request):
-        plan, on, _departments, _department, _form = dashboard_filters(request.user, self.scope(request),
-                                                                       request.query_params)
+        plan, on, _departments = self.filters(request)
         months = plan_months(plan, on=on) if request.query_params.get("period") == "year" else [on.replace(day=1)]
         return Response(UnitScoreSerializer(unit_scores(plan, months=months, on=on), many=True).data)

@@ -26,10 +26,14 @@ class AccountRateThrottle(UserRateThrottle):
 
 def exception_handler(error, context):
     """DRF's handler (403, 404, 400 with field errors, 429); Django's ValidationError from a
-    service becomes a 400 with its messages, never a 500."""
+    service becomes a 400 with its messages, never a 500; a 404 says only that nothing was found."""
     from django.core.exceptions import ValidationError
+    from django.http import Http404
+    from rest_framework.exceptions import NotFound
     from rest_framework.exceptions import ValidationError as ApiValidationError
 
-    if isinstance(error, ValidationError):
+    if isinstance(error, Http404):
+        error = NotFound()  # "未找到。" in the caller's language, not the queryset's English message
+    elif isinstance(error, ValidationError):
         error = ApiValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
     return drf_exception_handler(error, context)

@@ -51,3 +51,15 @@ def test_the_ranking_for_a_month_and_the_year(world, leader_user):  # noqa: F811
     quarter = api(leader_user).get(reverse("api:scores"), {"year": 2021, "month": 4, "period": "year"}).json()
     assert [(row["department"]["name"], row["total"]) for row in quarter] == [("乙科室", "4.0"), ("甲科室", "3.0")], \
         "the same as the ranking page (tests/reports/test_score_pages.py)"
+
+
+def test_a_query_the_api_cannot_answer_is_refused_not_answered_for_another_year(world, leader_user):  # noqa: F811
+    client = api(leader_user)
+    assert client.get(reverse("api:dashboard"), {"year": 1900}).status_code == 404
+    assert client.get(reverse("api:scores"), {"year": 2021, "month": 13}).status_code == 400
+    assert client.get(reverse("api:scores"), {"year": 2021, "period": "quarter"}).status_code == 400
+    assert client.get(reverse("api:dashboard"), {"year": 2021, "month": "三"}).status_code == 400
+    head = factories.member(world["cooperating"], role="head")
+    assert api(head).get(reverse("api:dashboard"), {"year": 2021, "department": world["lead"].pk}).status_code == 404, \
+        "a unit outside the head's dashboard"
+    assert api(head).get(reverse("api:dashboard"), {"year": 2021, "department": world["cooperating"].pk}).status_code == 200

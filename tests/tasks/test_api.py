@@ -161,3 +161,8 @@ def test_a_bad_body_gets_field_errors_in_chinese(world):
     errors = response.json()
     assert {"department", "month", "progress", "percent"} <= set(errors)
     assert "该字段是必填项。" in errors["progress"]
+
+
+def test_a_missing_object_is_not_found_in_the_callers_language(world):
+    response = api(world["staff"]).get(reverse("api:task-detail", args=[999999]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 404 and response.json() == {"detail": "未找到。"}
